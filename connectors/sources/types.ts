@@ -1,0 +1,39 @@
+import type { BoundParameter } from '../../engine/runs/parameters.js';
+import type { Connection, QueryLanguage, ResultColumn, StoredValue } from '../../engine/types.js';
+
+export interface SourceQuery {
+  language: QueryLanguage;
+  query: string;
+  parameters: BoundParameter[];
+  /** The time range a scheduled run covers, ISO 8601 UTC; also bound as @start/@end where the query uses them. */
+  window?: { start: string; end: string };
+  signal: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Where a source puts its result. `writeRows` resolves when the batch is stored: that is the backpressure. */
+export interface ResultSink {
+  setColumns(columns: ResultColumn[]): void;
+  writeRows(rows: StoredValue[][]): Promise<void>;
+  warn(message: string): void;
+}
+
+export interface Source {
+  run(q: SourceQuery, sink: ResultSink): Promise<void>;
+  /** Checks the connection works; resolves to a short description of what was reached. */
+  test(signal?: AbortSignal): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SourceContext {
+  dataDir: string;
+}
+
+export type SourceFactory = (connection: Connection, ctx: SourceContext) => Source;
+
+/** The query language each kind of connection speaks. */
+export const languageOfKind: Record<Connection['kind'], QueryLanguage> = {
+  local: 'sql',
+  'log-analytics': 'kql',
+  'sql-server': 'tsql',
+};

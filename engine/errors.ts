@@ -1,0 +1,29 @@
+/** Error kinds a user can act on; the CLI maps them to exit codes and the API to error codes. */
+export type QuarryErrorCode =
+  | 'not_found'
+  | 'invalid_input'
+  | 'query_failed'
+  | 'connection_failed'
+  | 'cancelled'
+  | 'conflict'
+  | 'internal';
+
+export class QuarryError extends Error {
+  constructor(
+    readonly code: QuarryErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QuarryError';
+  }
+}
+
+export const notFound = (what: string, asked: string): QuarryError =>
+  new QuarryError('not_found', `${what} not found: ${asked}`);
+
+export const invalidInput = (message: string): QuarryError => new QuarryError('invalid_input', message);
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,154 @@
+import type { Db } from '../store/db.js';
+import { quoteIdent } from '../store/db.js';
+import type { ResultColumn, StoredValue } from '../types.js';
+import { QuarryError, notFound } from '../errors.js';
+
+/** Rows of one run live in their own table, columns named c0..cN so any column name from any source fits. */
+export const resultsTableName = (runId: number): string => `results_${runId}`;
+const physical = (i: number): string => `c${i}`;
+
+/** Writes a run's result table in batches, each batch in its own transaction. */
+export class ResultWriter {
+  private insert: ((rows: StoredValue[][]) => void) | null = null;
+  private columnCount = 0;
+  rowCount = 0;
+
+  constructor(
+    private readonly db: Db,
+    readonly runId: number,
+  ) {}
+
+  get hasColumns(): boolean {
+    return this.insert !== null;
+  }
+
+  setColumns(columns: ResultColumn[]): void {
+    if (this.insert) throw new QuarryError('internal', 'result columns were already set for this run');
+    const table = resultsTableName(this.runId);
+    this.columnCount = columns.length;
+    const cols = columns.map((_, i) => physical(i));
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE ${table} (${cols.join(', ')})`);
+      const addColumn = this.db.prepare('INSERT INTO run_columns (run_id, ordinal, name, type) VALUES (?, ?, ?, ?)');
+      columns.forEach((c, i) => addColumn.run(this.runId, i, c.name, c.type));
+      this.db.prepare('UPDATE runs SET results_table = ? WHERE id = ?').run(table, this.runId);
+    })();
+    const stmt = this.db.prepare(`INSERT INTO ${table} VALUES (${cols.map(() => '?').join(', ')})`);
+    this.insert = this.db.transaction((rows: StoredValue[][]) => {
+      for (const row of rows) stmt.run(row);
+    });
+  }
+
+  write(rows: StoredValue[][]): void {
+    if (!this.insert) throw new QuarryError('internal', 'rows arrived before the result columns');
+    if (rows.length === 0) return;
+    if (rows[0]!.length !== this.columnCount) {
+      throw new QuarryError('internal', `a row has ${rows[0]!.length} values for ${this.columnCount} columns`);
+    }
+    this.insert(rows);
+    this.rowCount += rows.length;
+  }
+
+  /** Removes whatever was written: a failed run keeps no partial result. */
+  discard(): void {
+    discardResults(this.db, this.runId);
+  }
+}
+
+export function discardResults(db: Db, runId: number): void {
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS ${resultsTableName(runId)}`);
+    db.prepare('DELETE FROM run_columns WHERE run_id = ?').run(runId);
+    db.prepare('UPDATE runs SET results_table = NULL, row_count = 0 WHERE id = ?').run(runId);
+  })();
+}
+
+export function readColumns(db: Db, runId: number): ResultColumn[] {
+  return db
+    .prepare('SELECT name, type FROM run_columns WHERE run_id = ? ORDER BY ordinal')
+    .all(runId) as ResultColumn[];
+}
+
+export type FilterOp = 'eq' | 'neq' | 'contains' | 'not_contains' | 'gt' | 'gte' | 'lt' | 'lte' | 'is_null' | 'not_null';
+
+export interface RowFilter {
+  column: string;
+  op: FilterOp;
+  value?: string | number | null;
+}
+
+export interface RowQuery {
+  offset?: number;
+  limit?: number;
+  sort?: { column: string; descending?: boolean };
+  filters?: RowFilter[];
+}
+
+const opSql: Record<FilterOp, (col: string) => string> = {
+  eq: (c) => `${c} = ?`,
+  neq: (c) => `(${c} IS NULL OR ${c} <> ?)`,
+  contains: (c) => `instr(lower(${c}), lower(?)) > 0`,
+  not_contains: (c) => `(${c} IS NULL OR instr(lower(${c}), lower(?)) = 0)`,
+  gt: (c) => `${c} > ?`,
+  gte: (c) => `${c} >= ?`,
+  lt: (c) => `${c} < ?`,
+  lte: (c) => `${c} <= ?`,
+  is_null: (c) => `${c} IS NULL`,
+  not_null: (c) => `${c} IS NOT NULL`,
+};
+
+/** Builds the WHERE/ORDER BY of a stored result query, with column names checked against the run's columns. */
+function compile(db: Db, runId: number, q: RowQuery): { table: string; where: string; order: string; args: unknown[] } {
+  const table = tableOf(db, runId);
+  const columns = readColumns(db, runId);
+  const colRef = (name: string): string => {
+    const i = columns.findIndex((c) => c.name === name);
+    if (i < 0) throw notFound(`column in run ${runId}`, name);
+    return physical(i);
+  };
+  const args: unknown[] = [];
+  const clauses = (q.filters ?? []).map((f) => {
+    const sql = opSql[f.op](colRef(f.column));
+    if (f.op !== 'is_null' && f.op !== 'not_null') args.push(f.value ?? null);
+    return sql;
+  });
+  const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const order = q.sort ? `ORDER BY ${colRef(q.sort.column)} ${q.sort.descending ? 'DESC' : 'ASC'}, rowid` : 'ORDER BY rowid';
+  return { table, where, order, args };
+}
+
+function tableOf(db: Db, runId: number): string {
+  const run = db.prepare('SELECT results_table FROM runs WHERE id = ?').get(runId) as
+    | { results_table: string | null }
+    | undefined;
+  if (!run) throw notFound('run', String(runId));
+  if (!run.results_table) throw new QuarryError('not_found', `run ${runId} has no stored results`);
+  return run.results_table;
+}
+
+export function hasResults(db: Db, runId: number): boolean {
+  const run = db.prepare('SELECT results_table FROM runs WHERE id = ?').get(runId) as
+    | { results_table: string | null }
+    | undefined;
+  return Boolean(run?.results_table);
+}
+
+/** One page of stored rows, filtered and sorted in SQLite, plus the filtered total. */
+export function readRows(db: Db, runId: number, q: RowQuery = {}): { total: number; rows: StoredValue[][] } {
+  const { table, where, order, args } = compile(db, runId, q);
+  const total = (db.prepare(`SELECT count(*) AS n FROM ${table} ${where}`).get(...args) as { n: number }).n;
+  const limit = Math.max(0, Math.min(q.limit ?? 1000, 100_000));
+  const rows = db
+    .prepare(`SELECT * FROM ${table} ${where} ${order} LIMIT ? OFFSET ?`)
+    .raw(true)
+    .all(...args, limit, Math.max(0, q.offset ?? 0)) as StoredValue[][];
+  return { total, rows };
+}
+
+/** Streams every stored row (filtered and sorted as asked) without holding the result in memory. */
+export function* iterateRows(db: Db, runId: number, q: Omit<RowQuery, 'offset' | 'limit'> = {}): Generator<StoredValue[]> {
+  const { table, where, order, args } = compile(db, runId, q);
+  yield* db.prepare(`SELECT * FROM ${table} ${where} ${order}`).raw(true).iterate(...args) as Iterable<StoredValue[]>;
+}
+
+export { quoteIdent };
