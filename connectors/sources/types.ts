@@ -27,6 +27,8 @@ export interface Source {
 
 export interface SourceContext {
   dataDir: string;
+  /** Reads one of this connection's secrets from the keychain (e.g. "password", "clientSecret"). */
+  secret(field: string): Promise<string | null>;
 }
 
 export type SourceFactory = (connection: Connection, ctx: SourceContext) => Source;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { huntInputSchema } from './hunts/schema.js';
+import type { Connection, Hunt, ResultColumn, Run, StoredValue } from './types.js';
+import type { HuntImportResult } from './hunts/importer.js';
+import type { LogImportResult } from '../connectors/sources/local/import/log-importer.js';
+import type { LocalTableInfo } from '../connectors/sources/local/local-db.js';
+
+/**
+ * The one engine API. Every transport (MessagePort in the app, in-process in
+ * the CLI and tests, the loopback WebSocket bridge in e2e tests) carries calls
+ * `(method, args)` to the same dispatcher, which validates `args` with these
+ * schemas. Names are `namespace.verb`.
+ */
+
+const huntRef = z.object({ hunt: z.string().min(1) });
+const runRef = z.object({ runId: z.number().int().positive() });
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const filterSchema = z.object({
+  column: z.string(),
+  op: z.enum(['eq', 'neq', 'contains', 'not_contains', 'gt', 'gte', 'lt', 'lte', 'is_null', 'not_null']),
+  value: z.union([z.string(), z.number(), z.null()]).optional(),
+});
+
+export const apiSchemas = {
+  'app.info': z.object({}).default({}),
+  'hunts.list': z.object({ search: z.string().optional(), tag: z.string().optional(), tactic: z.string().optional() }).default({}),
+  'hunts.get': huntRef,
+  'hunts.save': huntInputSchema,
+  'hunts.delete': huntRef,
+  'hunts.import': z.object({ paths: z.array(z.string().min(1)).min(1), connection: z.string().optional() }),
+  'hunts.importYaml': z.object({ yaml: z.string(), fileName: z.string().default('pasted.yaml') }),
+  'hunts.exportYaml': huntRef,
+  'runs.start': z.object({
+    hunt: z.string().min(1),
+    params: z.record(paramValue).optional(),
+    connection: z.string().optional(),
+    window: z.object({ start: z.string().datetime(), end: z.string().datetime() }).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+  }),
+  'runs.cancel': runRef,
+  'runs.get': runRef,
+  'runs.list': z.object({ huntId: z.string().optional(), status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']).optional(), limit: z.number().int().positive().max(10_000).optional() }).default({}),
+  'runs.rows': runRef.extend({
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(0).max(100_000).default(1000),
+    sort: z.object({ column: z.string(), descending: z.boolean().optional() }).optional(),
+    filters: z.array(filterSchema).optional(),
+  }),
+  'connections.list': z.object({}).default({}),
+  'logs.import': z.object({
+    file: z.string().min(1),
+    table: z.string().min(1),
+    connection: z.string().optional(),
+    format: z.enum(['csv', 'tsv', 'jsonl', 'json']).optional(),
+    delimiter: z.string().length(1).optional(),
+    replace: z.boolean().optional(),
+  }),
+  'logs.tables': z.object({ connection: z.string().optional() }).default({}),
+} as const;
+
+export type ApiMethod = keyof typeof apiSchemas;
+export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
+export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  schemaVersion: number;
+}
+
+export interface RowsPage {
+  columns: ResultColumn[];
+  total: number;
+  offset: number;
+  rows: StoredValue[][];
+}
+
+export interface ApiResults {
+  'app.info': AppInfo;
+  'hunts.list': Hunt[];
+  'hunts.get': Hunt;
+  'hunts.save': Hunt;
+  'hunts.delete': { id: string };
+  'hunts.import': HuntImportResult;
+  'hunts.importYaml': Hunt;
+  'hunts.exportYaml': { yaml: string; fileName: string };
+  'runs.start': { runId: number };
+  'runs.cancel': { cancelled: boolean };
+  'runs.get': Run;
+  'runs.list': Run[];
+  'runs.rows': RowsPage;
+  'connections.list': Connection[];
+  'logs.import': LogImportResult & { connection: string };
+  'logs.tables': LocalTableInfo[];
+}
+
+/** Events the engine pushes to every client. */
+export interface ApiEvents {
+  'run.started': { runId: number; huntId: string };
+  'run.progress': { runId: number; rows: number };
+  'run.finished': Run;
+}
+export type ApiEventName = keyof ApiEvents;
+export const apiEventNames: readonly ApiEventName[] = ['run.started', 'run.progress', 'run.finished'];
+
+export const apiMethods = Object.keys(apiSchemas) as ApiMethod[];

@@ -1,0 +1,101 @@
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { openStore, type Db } from './store/db.js';
+import { systemClock, type Clock } from './clock.js';
+import { HuntLibrary } from './hunts/library.js';
+import { Runner } from './runs/runner.js';
+import { markInterruptedRuns } from './runs/run-repo.js';
+import { MemorySecretStore, secretAccount, type SecretStore } from './secrets/secret-store.js';
+import { DEFAULT_LOCAL_CONNECTION, ensureLocalConnection, getConnection } from './local-connections.js';
+import { QuarryError } from './errors.js';
+import type { Connection, ConnectionKind } from './types.js';
+import type { Source, SourceFactory } from '../connectors/sources/types.js';
+import { createLocalSource } from '../connectors/sources/local/local-source.js';
+import { localDbPath, openLocalDb } from '../connectors/sources/local/local-db.js';
+import { importLogFile, type LogImportOptions, type LogImportResult } from '../connectors/sources/local/import/log-importer.js';
+import { seedFirstStart } from './first-start.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  clock?: Clock;
+  secrets?: SecretStore;
+  /** Generate the sample dataset and hunts on first start (default true). */
+  sampleData?: boolean;
+  sources?: Partial<Record<ConnectionKind, SourceFactory>>;
+}
+
+/**
+ * The workbench core in one object: the store, the hunt library, the runner
+ * and the sources. The app hosts it in a utilityProcess; the CLI and tests
+ * open it in-process. All of its state lives in the data directory.
+ */
+export class Engine {
+  readonly events = new EventEmitter();
+  readonly hunts: HuntLibrary;
+  readonly runner: Runner;
+  private readonly sourceFactories: Partial<Record<ConnectionKind, SourceFactory>>;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly db: Db,
+    readonly clock: Clock,
+    readonly secrets: SecretStore,
+    sources: Partial<Record<ConnectionKind, SourceFactory>>,
+  ) {
+    this.events.setMaxListeners(0);
+    this.sourceFactories = { local: createLocalSource, ...sources };
+    this.hunts = new HuntLibrary(db, clock);
+    this.runner = new Runner({ db, hunts: this.hunts, clock, events: this.events, openSource: (name) => this.openSource(name) });
+  }
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const dataDir = path.resolve(opts.dataDir);
+    const db = openStore(dataDir);
+    const clock = opts.clock ?? systemClock;
+    const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), opts.sources ?? {});
+    markInterruptedRuns(db, clock.now());
+    const { created } = ensureLocalConnection(db, DEFAULT_LOCAL_CONNECTION, clock.now());
+    if (created && opts.sampleData !== false) await seedFirstStart(engine);
+    return engine;
+  }
+
+  /**
+   * A separate read-only connection to the store for one long streaming read
+   * (an export): WAL lets it read while the engine writes. The caller closes it.
+   */
+  openReader(): Db {
+    return new Database(path.join(this.dataDir, 'quarry.db'), { readonly: true });
+  }
+
+  connection(nameOrId: string): Connection {
+    return getConnection(this.db, nameOrId);
+  }
+
+  openSource(nameOrId: string): { connection: Connection; source: Source } {
+    const connection = this.connection(nameOrId);
+    const factory = this.sourceFactories[connection.kind];
+    if (!factory) throw new QuarryError('invalid_input', `connections of kind "${connection.kind}" are not supported in this build`);
+    const source = factory(connection, {
+      dataDir: this.dataDir,
+      secret: (field) => this.secrets.get(secretAccount(connection.id, field)),
+    });
+    return { connection, source };
+  }
+
+  /** Imports a log file into a local connection, creating that connection if it does not exist yet. */
+  async importLogs(opts: LogImportOptions & { connection?: string }): Promise<LogImportResult & { connection: string }> {
+    const { connection } = ensureLocalConnection(this.db, opts.connection ?? DEFAULT_LOCAL_CONNECTION, this.clock.now());
+    const local = openLocalDb(localDbPath(connection, this.dataDir));
+    try {
+      const result = await importLogFile(local, { ...opts, now: () => this.clock.now() });
+      return { ...result, connection: connection.name };
+    } finally {
+      local.close();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,68 @@
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { Db } from '../store/db.js';
+import type { ResultColumn, StoredValue } from '../types.js';
+import { iterateRows, readColumns, type RowQuery } from '../runs/result-store.js';
+
+export type ResultFormat = 'csv' | 'json' | 'jsonl';
+export const resultFormats: readonly ResultFormat[] = ['csv', 'json', 'jsonl'];
+
+/** A stored value as JSON: booleans back to true/false, dynamic back to objects. */
+export function toJsonValue(type: ResultColumn['type'], v: StoredValue): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === 'bool' && typeof v === 'number') return v !== 0;
+  if (type === 'dynamic' && typeof v === 'string') {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  }
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Buffer.isBuffer(v)) return v.toString('hex');
+  return v;
+}
+
+/**
+ * A CSV cell per RFC 4180. Text that a spreadsheet would run as a formula
+ * (starting with = + - @, tab or CR) is prefixed with ' so opening the export is safe.
+ */
+export function csvCell(type: ResultColumn['type'], v: StoredValue): string {
+  const value = toJsonValue(type, v);
+  if (value === null) return '';
+  let s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Streams a run's stored rows to `out` in the given format, honouring backpressure; resolves to the row count. */
+export async function writeResults(db: Db, runId: number, format: ResultFormat, out: Writable, q: Omit<RowQuery, 'offset' | 'limit'> = {}): Promise<number> {
+  const columns = readColumns(db, runId);
+  let count = 0;
+  const write = async (s: string): Promise<void> => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  const toObject = (row: StoredValue[]): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    columns.forEach((c, i) => (o[c.name] = toJsonValue(c.type, row[i] ?? null)));
+    return o;
+  };
+  let chunk = '';
+  const flushIfBig = async (): Promise<void> => {
+    if (chunk.length < 1 << 16) return;
+    await write(chunk);
+    chunk = '';
+  };
+  if (format === 'csv') chunk += `${columns.map((c) => csvCell('string', c.name)).join(',')}\r\n`;
+  if (format === 'json') chunk += '[';
+  for (const row of iterateRows(db, runId, q)) {
+    if (format === 'csv') chunk += `${row.map((v, i) => csvCell(columns[i]!.type, v)).join(',')}\r\n`;
+    else if (format === 'jsonl') chunk += `${JSON.stringify(toObject(row))}\n`;
+    else chunk += `${count ? ',' : ''}\n${JSON.stringify(toObject(row))}`;
+    count++;
+    await flushIfBig();
+  }
+  if (format === 'json') chunk += count ? '\n]\n' : ']\n';
+  await write(chunk);
+  return count;
+}

@@ -1,0 +1,9 @@
+import type { Migration } from './migration.js';
+import { coreMigration } from './001-core.js';
+
+/**
+ * Every migration, in order. One file per version; never edit one that has
+ * shipped: add the next. Reserved: 2 connections/secrets, 3 enrichment,
+ * 4 findings and outbox, 5 schedules.
+ */
+export const migrations: readonly Migration[] = [coreMigration];
