@@ -3,6 +3,14 @@
 // so the CLI works straight after `npm install` with no build step.
 import { register } from 'tsx/esm/api';
 
+// `quarry results 1 | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 register();
 const { main } = await import('../engine/cli/main.ts');
 process.exitCode = await main(process.argv);

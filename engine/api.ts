@@ -4,6 +4,7 @@ import type { Connection, Hunt, ResultColumn, Run, StoredValue } from './types.j
 import type { HuntImportResult } from './hunts/importer.js';
 import type { LogImportResult } from '../connectors/sources/local/import/log-importer.js';
 import type { LocalTableInfo } from '../connectors/sources/local/local-db.js';
+import { apiEventNames, apiMethodNames, type ApiEventName, type ApiMethodName } from './api-names.js';
 
 /**
  * The one engine API. Every transport (MessagePort in the app, in-process in
@@ -100,7 +101,12 @@ export interface ApiEvents {
   'run.progress': { runId: number; rows: number };
   'run.finished': Run;
 }
-export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: readonly ApiEventName[] = ['run.started', 'run.progress', 'run.finished'];
+export { apiEventNames, apiMethodNames, type ApiEventName };
+export const apiMethods: readonly ApiMethod[] = apiMethodNames;
 
-export const apiMethods = Object.keys(apiSchemas) as ApiMethod[];
+// Compile-time checks that api-names.ts, the schemas, the results and the events agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatchSchemas: Same<ApiMethodName, ApiMethod> = true;
+const namesMatchResults: Same<ApiMethodName, keyof ApiResults> = true;
+const eventsMatch: Same<ApiEventName, keyof ApiEvents> = true;
+void [namesMatchSchemas, namesMatchResults, eventsMatch];

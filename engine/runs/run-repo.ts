@@ -90,8 +90,14 @@ export interface RunFilter {
 export function listRuns(db: Db, f: RunFilter = {}): Run[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (f.huntId) where.push('hunt_id = ?'), args.push(f.huntId);
-  if (f.status) where.push('status = ?'), args.push(f.status);
+  if (f.huntId) {
+    where.push('hunt_id = ?');
+    args.push(f.huntId);
+  }
+  if (f.status) {
+    where.push('status = ?');
+    args.push(f.status);
+  }
   const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
   return (db.prepare(sql).all(...args, f.limit ?? 100) as RunRow[]).map(fromRow);
 }

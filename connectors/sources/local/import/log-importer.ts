@@ -146,7 +146,14 @@ function makeReader(format: LogFormat, delimiter: string | undefined, target: Ta
   const flushSample = (): void => {
     const names: string[] = [];
     const seen = new Set<string>();
-    for (const r of sample!) for (const k of Object.keys(r)) if (!seen.has(k)) seen.add(k), names.push(k);
+    for (const r of sample!) {
+      for (const k of Object.keys(r)) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          names.push(k);
+        }
+      }
+    }
     target.prepare(names.map((n) => planJsonColumn(n, sample!.map((r) => r[n]))));
     for (const r of sample!) target.insertObject(r);
     sample = null;
