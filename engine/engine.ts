@@ -55,7 +55,8 @@ export class Engine {
     const clock = opts.clock ?? systemClock;
     const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), opts.sources ?? {});
     markInterruptedRuns(db, clock.now());
-    const { created } = ensureLocalConnection(db, DEFAULT_LOCAL_CONNECTION, clock.now());
+    const { connection, created } = ensureLocalConnection(db, DEFAULT_LOCAL_CONNECTION, clock.now());
+    openLocalDb(localDbPath(connection, dataDir)).close(); // so hunts on a fresh install fail on their SQL, not on a missing file
     if (created && opts.sampleData !== false) await seedFirstStart(engine);
     return engine;
   }

@@ -36,7 +36,7 @@ export function parseHuntYaml(text: string, file: string): ParsedHuntInput {
   const lineOf = (node: Node | null | undefined): number => (node?.range ? lines.linePos(node.range[0]).line : 1);
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new HuntYamlError(file, e.linePos?.[0]?.line ?? 1, `malformed YAML: ${e.message.split('\n')[0]}`);
+    throw new HuntYamlError(file, lines.linePos(e.pos[0]).line, `malformed YAML: ${e.message.split('\n')[0]}`);
   }
   const raw = doc.toJS() as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

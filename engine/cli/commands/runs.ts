@@ -64,7 +64,7 @@ export function registerRunCommands(program: Command, io: CliIo): void {
           if (rows.length) printTable(io, columns.map((c) => c.name), rows.map((r) => r.map((v, i) => toJsonValue(columns[i]!.type, v))), 40);
           if (run.rowCount > rows.length) io.stdout.write(`… ${plural(run.rowCount - rows.length, 'more row')}: quarry results ${run.id}\n`);
         }
-        if (run.status !== 'succeeded') throw new CliFailure(`run ${run.id} ${run.status}: ${run.error ?? ''}`, Boolean(opts.json));
+        if (run.status !== 'succeeded') throw new CliFailure(`run ${run.id} ${run.status}: ${run.error ?? ''}`, !opts.json);
       }),
     );
 

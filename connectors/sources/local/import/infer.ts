@@ -8,7 +8,7 @@ import { detectTimestampFormat, type TimestampFormat } from './timestamps.js';
  */
 
 const INT = /^-?(?:0|[1-9]\d{0,17})$/; // no leading zeros: "007" is an identifier, not 7
-const REAL = /^-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?$/;
+const REAL = /^-?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BOOL = /^(?:true|false)$/i;
 
 export interface ColumnPlan {
