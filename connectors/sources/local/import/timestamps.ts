@@ -15,7 +15,9 @@ const months: Record<string, number> = {
 
 const isoOf = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// Field ranges checked in the pattern so the fast paths never accept month 13.
+const CANONICAL = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const CANONICAL_NO_MS = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 
 export const timestampFormats: TimestampFormat[] = [
   {
@@ -23,7 +25,9 @@ export const timestampFormats: TimestampFormat[] = [
     name: 'iso8601',
     test: /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i,
     toIso(s) {
+      // Fast paths for the forms most logs use; text only, as Date would give the same.
       if (CANONICAL.test(s)) return s;
+      if (CANONICAL_NO_MS.test(s)) return `${s.slice(0, 19)}.000Z`;
       const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(s);
       if (!m) return null;
       const frac = (m[4] ?? '').padEnd(3, '0').slice(0, 3);
