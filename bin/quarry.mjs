@@ -12,5 +12,14 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 register();
-const { main } = await import('../engine/cli/main.ts');
+let main;
+try {
+  ({ main } = await import('../engine/cli/main.ts'));
+} catch (err) {
+  if (String(err?.message).includes('NODE_MODULE_VERSION')) {
+    console.error('quarry: the native modules are built for Electron (after `npm start`); rebuild them for Node with `node scripts/native-for.mjs node`.');
+    process.exit(1);
+  }
+  throw err;
+}
 process.exitCode = await main(process.argv);
