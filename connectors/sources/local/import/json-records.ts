@@ -14,6 +14,17 @@ export class JsonSyntaxError extends Error {
 
 type OnRecord = (record: Record<string, unknown>, line: number) => void;
 
+/** Parses one record's text, naming its line when it is not a JSON object. */
+function parseRecord(text: string, line: number): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new JsonSyntaxError(line, `invalid JSON: ${(err as Error).message}`);
+  }
+  return asRecord(value, line);
+}
+
 function asRecord(value: unknown, line: number): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new JsonSyntaxError(line, 'each record must be a JSON object');
@@ -45,13 +56,7 @@ export class JsonLinesReader {
     this.line++;
     const s = raw.trim();
     if (s === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(s);
-    } catch (err) {
-      throw new JsonSyntaxError(this.line, `invalid JSON: ${(err as Error).message}`);
-    }
-    this.onRecord(asRecord(value, this.line), this.line);
+    this.onRecord(parseRecord(s, this.line), this.line);
   }
 }
 
@@ -127,12 +132,6 @@ export class JsonArrayReader {
   }
 
   private emit(text: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      throw new JsonSyntaxError(this.elementLine, `invalid JSON: ${(err as Error).message}`);
-    }
-    this.onRecord(asRecord(value, this.elementLine), this.elementLine);
+    this.onRecord(parseRecord(text, this.elementLine), this.elementLine);
   }
 }
