@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Connection as TediousConnection, Request as TediousRequest } from 'tedious';
+import type { BenchFigure } from './figure.js';
+import { benchDir } from './util.js';
+import { openStore } from '../../engine/store/db.js';
+import { insertRun } from '../../engine/runs/run-repo.js';
+import { ResultWriter } from '../../engine/runs/result-store.js';
+import { createSqlServerSource } from '../../connectors/sources/sql-server/sql-server-source.js';
+
+/**
+ * SQL Server rows per second through Quarry (mssql streaming, type mapping,
+ * ResultWriter into a real store) against raw tedious counting the same rows
+ * from the same TDS test server in the same run. Both sides connect, run the
+ * query and read every row. The fake runs in a worker thread so that encoding
+ * rows does not share the event loop with either client.
+ */
+
+const ROWS = 300_000;
+const RUNS = 3;
+const QUERY = 'SELECT id, TimeGenerated, UserPrincipalName, IPAddress, ResultType, IsInteractive, RiskScore, CorrelationId FROM bench_signins';
+const LOGIN = { user: 'bench', password: 'Bench-Only-Pw1' };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The worker: registers tsx, starts the fake with a row hook that makes up SigninLogs-like rows. Plain JS, run with eval. */
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { register } = await import(workerData.tsxApi);
+  register();
+  const { TdsTestServer } = await import(workerData.fake);
+  const columns = [
+    { name: 'id', type: 'bigint' }, { name: 'TimeGenerated', type: 'datetime2(7)' },
+    { name: 'UserPrincipalName', type: 'nvarchar(100)' }, { name: 'IPAddress', type: 'nvarchar(45)' },
+    { name: 'ResultType', type: 'int' }, { name: 'IsInteractive', type: 'bit' },
+    { name: 'RiskScore', type: 'float' }, { name: 'CorrelationId', type: 'uniqueidentifier' },
+  ];
+  const users = Array.from({ length: 997 }, (_, i) => 'user' + i + '@contoso.com');
+  const ips = Array.from({ length: 1000 }, (_, i) => '10.' + (i % 255) + '.' + (i % 7) + '.' + (i % 250));
+  const start = Date.UTC(2026, 0, 1);
+  const row = (i) => [
+    i + 1, start + i * 1000, users[i % 997], ips[i % 1000], i % 5 ? 0 : 50126, i % 2, (i % 1000) / 7,
+    '0b2f8a6e-1c4d-4f7a-9a1b-' + String(i).padStart(12, '0'),
+  ];
+  const server = await TdsTestServer.start({
+    logins: { [workerData.user]: workerData.password },
+    rowHook: (sql) => (/\\bbench_signins\\b/i.test(sql) ? { columns, rowCount: workerData.rows, row } : undefined),
+  });
+  parentPort.on('message', async () => {
+    await server.close();
+    parentPort.postMessage('closed');
+  });
+  parentPort.postMessage({ port: server.port });
+})().catch((err) => parentPort.postMessage({ error: String(err && err.stack || err) }));
+`;
+
+async function startFakeWorker(): Promise<{ port: number; stop(): Promise<void> }> {
+  const worker = new Worker(workerSource, {
+    eval: true,
+    workerData: {
+      // The ESM entry: tsx's CommonJS build cannot register its loader from inside a worker.
+      tsxApi: import.meta.resolve('tsx/esm/api'),
+      fake: pathToFileURL(path.join(here, '../integration/fakes/tds/index.ts')).href,
+      rows: ROWS,
+      ...LOGIN,
+    },
+  });
+  const first = await new Promise<{ port?: number; error?: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  if (!first.port) throw new Error(`the TDS test server did not start: ${first.error}`);
+  return {
+    port: first.port,
+    async stop() {
+      const closed = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+async function quarryRun(port: number, dir: string, n: number): Promise<number> {
+  const db = openStore(path.join(dir, `run${n}`));
+  const runId = insertRun(db, { huntId: 'bench', huntName: 'bench', connection: 'bench-sql', language: 'tsql', query: QUERY, parameters: {}, startedAt: new Date().toISOString() });
+  const writer = new ResultWriter(db, runId);
+  const source = createSqlServerSource(
+    {
+      id: 'bench',
+      name: 'bench-sql',
+      kind: 'sql-server',
+      settings: { server: '127.0.0.1', port, database: 'hunting', encrypt: false, user: LOGIN.user },
+      createdAt: '',
+      updatedAt: '',
+    },
+    { dataDir: dir, secret: async () => LOGIN.password },
+  );
+  const t0 = process.hrtime.bigint();
+  try {
+    await source.run(
+      { language: 'tsql', query: QUERY, parameters: [], signal: new AbortController().signal },
+      { setColumns: (c) => writer.setColumns(c), writeRows: async (rows) => writer.write(rows), warn: () => undefined },
+    );
+  } finally {
+    await source.close();
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (writer.rowCount !== ROWS) throw new Error(`Quarry stored ${writer.rowCount} of ${ROWS} rows`);
+  db.close();
+  return ms;
+}
+
+async function rawTediousRun(port: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const connection = new TediousConnection({
+    server: '127.0.0.1',
+    authentication: { type: 'default', options: { userName: LOGIN.user, password: LOGIN.password } },
+    options: { port, database: 'hunting', encrypt: false, trustServerCertificate: true },
+  });
+  await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
+  const rows = await new Promise<number>((resolve, reject) => {
+    let n = 0;
+    const request = new TediousRequest(QUERY, (err) => (err ? reject(err) : resolve(n)));
+    request.on('row', () => n++);
+    connection.execSql(request);
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  await new Promise<void>((resolve) => {
+    connection.once('end', () => resolve());
+    connection.close();
+  });
+  if (rows !== ROWS) throw new Error(`tedious read ${rows} of ${ROWS} rows`);
+  return ms;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export default async function bench(): Promise<BenchFigure[]> {
+  const fake = await startFakeWorker();
+  const dir = benchDir('sqlserver');
+  try {
+    // Warm both paths once (JIT, first TLS-less sign-in), then alternate so drift hits both alike.
+    await rawTediousRun(fake.port);
+    await quarryRun(fake.port, dir, 0);
+    const quarry: number[] = [];
+    const raw: number[] = [];
+    for (let i = 1; i <= RUNS; i++) {
+      raw.push(await rawTediousRun(fake.port));
+      quarry.push(await quarryRun(fake.port, dir, i));
+    }
+    const perSec = (ms: number) => ROWS / (ms / 1000);
+    const q = perSec(median(quarry));
+    const r = perSec(median(raw));
+    return [
+      {
+        name: `SQL Server ${ROWS / 1000}k x 8 rows into the store`,
+        value: q,
+        unit: 'rows/s',
+        baselineName: 'raw tedious reading the same rows',
+        baselineValue: r,
+        ratio: q / r,
+        target: 0.8,
+        note: `median of ${RUNS}; both connect, query and read every row; TDS test server in a worker thread`,
+      },
+    ];
+  } finally {
+    await fake.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
