@@ -1,0 +1,158 @@
+import type { Command } from 'commander';
+import { withEngine, type GlobalOptions } from '../context.js';
+import { printJson, printTable, type CliIo } from '../output.js';
+import { QuarryError } from '../../errors.js';
+import { readSecret } from '../../connections/secret-input.js';
+import { severities, type Severity } from '../../types.js';
+import { findingsService } from '../../findings/service.js';
+import { kindEntry } from '../../findings/sink-registry.js';
+import { sinkKinds, type SinkKind } from '../../../connectors/sinks/types.js';
+
+/**
+ * `quarry sinks add|list|test|remove`. Settings come from options; secrets
+ * (passwords, API tokens, routing keys, webhook URLs) only from standard
+ * input or a prompt that does not echo, never from the command line.
+ */
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Where --url goes for each kind (webhook sinks have no base URL: the whole URL is their secret). */
+const urlSetting: Partial<Record<SinkKind, string>> = { servicenow: 'instanceUrl', jira: 'baseUrl', pagerduty: 'baseUrl' };
+
+const secretPrompt: Record<string, string> = {
+  password: 'password',
+  accessToken: 'OAuth access token',
+  apiToken: 'API token',
+  routingKey: 'integration (routing) key',
+  webhookUrl: 'webhook URL',
+};
+
+/** "key=value": numbers, booleans and JSON lists/objects are typed, everything else is text. */
+function parseSettings(pairs: string[], json: string | undefined): Record<string, unknown> {
+  let settings: Record<string, unknown> = {};
+  if (json) {
+    try {
+      settings = JSON.parse(json) as Record<string, unknown>;
+    } catch (err) {
+      throw new QuarryError('invalid_input', `--settings-json is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new QuarryError('invalid_input', `--setting takes name=value, got "${pair}"`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    if (/^-?\d+$/.test(raw)) value = Number(raw);
+    else if (raw === 'true' || raw === 'false') value = raw === 'true';
+    else if (/^[[{]/.test(raw)) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = raw;
+      }
+    }
+    settings[pair.slice(0, eq)] = value;
+  }
+  return settings;
+}
+
+export function registerSinkCommands(program: Command, io: CliIo): void {
+  const global = (): GlobalOptions => program.opts<GlobalOptions>();
+  const sinks = program.command('sinks').description('where findings go: ServiceNow, Jira, PagerDuty, Slack, Teams');
+
+  sinks
+    .command('add <kind> <name>')
+    .description(`add a sink (${sinkKinds.join(', ')}); its secret is read from standard input or a prompt`)
+    .option('--url <url>', 'the service base URL (ServiceNow instance, Jira site, PagerDuty events host)')
+    .option('-s, --setting <name=value>', 'a setting, e.g. projectKey=SEC, username=svc.quarry, format=messagecard (repeatable)', collect, [])
+    .option('--settings-json <json>', 'settings as one JSON object')
+    .option('--route', 'route findings to it (all findings, or as narrowed by the options below)')
+    .option('--min-severity <severity>', `route findings of at least this severity: ${severities.join(', ')}`)
+    .option('--tag <tag>', 'route findings of hunts with this tag (repeatable)', collect, [])
+    .option('--tactic <tactic>', 'route findings of hunts with this ATT&CK tactic (repeatable)', collect, [])
+    .option('--json', 'print JSON')
+    .action((kind: string, name: string, opts: {
+      url?: string; setting: string[]; settingsJson?: string; route?: boolean; minSeverity?: string; tag: string[]; tactic: string[]; json?: boolean;
+    }) =>
+      withEngine(global(), io, async ({ engine, api }) => {
+        const entry = kindEntry(kind);
+        const settings = parseSettings(opts.setting, opts.settingsJson);
+        if (opts.url) {
+          const key = urlSetting[entry.kind];
+          if (!key) throw new QuarryError('invalid_input', `${entry.label} sinks take no --url: their webhook URL is a secret, read from standard input`);
+          settings[key] = opts.url;
+        }
+        if (opts.minSeverity && !severities.includes(opts.minSeverity as Severity)) {
+          throw new QuarryError('invalid_input', `unknown severity "${opts.minSeverity}" (use ${severities.join(', ')})`);
+        }
+        // Settings are checked before any secret is asked for, so a typo does not cost a retyped password.
+        let clean: Record<string, unknown>;
+        try {
+          clean = entry.parseSettings(settings);
+        } catch (err) {
+          throw new QuarryError('invalid_input', `${entry.label} sink "${name}": ${(err as Error).message}`);
+        }
+        const secrets: Record<string, string> = {};
+        const needed = entry.requiredSecrets(clean);
+        if (needed.length > 1 && !io.isTTY) throw new QuarryError('invalid_input', `${entry.label} sinks need ${needed.join(' and ')}: add it at a terminal`);
+        for (const field of needed) secrets[field] = await readSecret(io, `${entry.label} ${secretPrompt[field] ?? field}: `);
+        const sink = await api.sinks.add({ kind: entry.kind, name, settings, secrets });
+        if (opts.route || opts.minSeverity || opts.tag.length || opts.tactic.length) {
+          const routes = findingsService(engine).listRoutes();
+          await api.routes.set({
+            routes: [
+              ...routes.map((r) => ({ sink: r.sinkId, minSeverity: r.minSeverity, tags: r.tags, tactics: r.tactics, hunts: r.hunts })),
+              { sink: sink.id, minSeverity: (opts.minSeverity as Severity | undefined) ?? 'informational', tags: opts.tag, tactics: opts.tactic },
+            ],
+          });
+        }
+        if (opts.json) return printJson(io, sink);
+        io.stdout.write(`Sink "${sink.name}" (${entry.label}) added; its ${needed.join(', ')} is in the keychain.\n`);
+        io.stdout.write(opts.route || opts.minSeverity || opts.tag.length || opts.tactic.length
+          ? 'Findings are routed to it.\n'
+          : `No findings go to it until it is routed (quarry sinks add … --route, or routes.set).\n`);
+      }),
+    );
+
+  sinks
+    .command('list')
+    .description('list sinks and their routes (secrets are never shown, only whether they are set)')
+    .option('--json', 'print JSON ({ sinks, routes })')
+    .action((opts: { json?: boolean }) =>
+      withEngine(global(), io, async ({ api }) => {
+        const [list, routes] = await Promise.all([api.sinks.list(), api.routes.list()]);
+        if (opts.json) return printJson(io, { sinks: list, routes });
+        if (list.length === 0) return void io.stdout.write('No sinks. Add one with `quarry sinks add <kind> <name>`.\n');
+        printTable(io, ['NAME', 'KIND', 'SECRETS', 'ROUTES', 'SETTINGS'], list.map((s) => {
+          const mine = routes.filter((r) => r.sinkId === s.id);
+          const routeText = mine.map((r) => [
+            `>=${r.minSeverity}`, ...r.tags.map((t) => `tag:${t}`), ...r.tactics.map((t) => `tactic:${t}`), ...r.hunts.map((h) => `hunt:${h}`),
+          ].join(' ')).join('; ');
+          return [s.name, s.kind, s.secrets.map((x) => `${x.field}:${x.set ? 'set' : x.required ? 'MISSING' : 'unset'}`).join(' '), routeText || '(not routed)', JSON.stringify(s.settings)];
+        }), 60);
+      }),
+    );
+
+  sinks
+    .command('test <name>')
+    .description('check a sink\'s settings and credentials')
+    .option('--send', 'also post a test message (Slack, Teams) or trigger and resolve a test alert (PagerDuty)')
+    .option('--json', 'print JSON')
+    .action((name: string, opts: { send?: boolean; json?: boolean }) =>
+      withEngine(global(), io, async ({ api }) => {
+        const r = await api.sinks.test({ sink: name, send: Boolean(opts.send) });
+        if (opts.json) return printJson(io, r);
+        io.stdout.write(`Sink "${r.sink}" (${r.kind}): ${r.detail}\n`);
+      }),
+    );
+
+  sinks
+    .command('remove <name>')
+    .description('remove a sink, its keychain entries, routes and queued deliveries')
+    .action((name: string) =>
+      withEngine(global(), io, async ({ api }) => {
+        const r = await api.sinks.remove({ sink: name });
+        io.stdout.write(`Sink "${r.name}" removed (${r.secretsDeleted} keychain entr${r.secretsDeleted === 1 ? 'y' : 'ies'} deleted).\n`);
+      }),
+    );
+}

@@ -1,0 +1,202 @@
+import type { Engine } from '../engine.js';
+import type { Run } from '../types.js';
+import { QuarryError, errorMessage } from '../errors.js';
+import { createHttpClient, type HttpClient } from '../../connectors/http/http-client.js';
+import { SinkError } from '../../connectors/sinks/common.js';
+import { OutboxWorker, defaultOutboxPolicy, type OutboxPolicy } from '../outbox/worker.js';
+import { listDeliveries, requeueDelivery, type DeliveryFilter } from '../outbox/outbox-repo.js';
+import { applyVerdicts, evaluateRun, queueFor, type EvaluationResult } from './evaluate.js';
+import { addNote, getFinding, listFindings, listNotes, setFindingStatus } from './finding-repo.js';
+import { getFindingRule, setFindingRule, type EffectiveRule, type FindingRuleInput } from './rules.js';
+import { listRoutes, setRoutes, type Route, type RouteInput } from './routing.js';
+import { SinkRegistry, getSink } from './sink-registry.js';
+import type { Delivery, ExternalTicket, Finding, FindingDetail, FindingFilter, FindingNote } from './types.js';
+import { nullVerdictSource, type VerdictSource } from './verdicts.js';
+
+/**
+ * Findings for one engine: evaluating finished runs, the hunter's triage
+ * (acknowledge, close, notes), rules, routes, sinks, and the outbox worker
+ * that delivers. One per engine (see findingsService), sharing its store,
+ * keychain, clock and event emitter.
+ */
+
+/** Test seams and tuning; none of it is stored. */
+export interface FindingsOptions {
+  verdicts?: VerdictSource;
+  http?: HttpClient;
+  /** Jitter source for retry backoff. */
+  random?: () => number;
+  policy?: Partial<OutboxPolicy>;
+}
+
+export class FindingsService {
+  readonly sinks: SinkRegistry;
+  readonly worker: OutboxWorker;
+  private verdicts: VerdictSource = nullVerdictSource;
+  private http: HttpClient;
+  private random: () => number = Math.random;
+  private policy: OutboxPolicy = defaultOutboxPolicy;
+
+  constructor(private readonly engine: Engine) {
+    this.sinks = new SinkRegistry(engine.db, engine.secrets, engine.clock);
+    // Retry-After given as an HTTP date is read against the engine's clock, so a fake clock governs it too.
+    this.http = createHttpClient({ now: () => engine.clock.now().getTime() });
+    this.worker = new OutboxWorker({
+      db: engine.db,
+      clock: engine.clock,
+      events: engine.events,
+      sinks: this.sinks,
+      http: () => this.http,
+      random: () => this.random(),
+      policy: () => this.policy,
+    });
+  }
+
+  configure(opts: FindingsOptions): this {
+    if (opts.verdicts) this.verdicts = opts.verdicts;
+    if (opts.http) this.http = opts.http;
+    if (opts.random) this.random = opts.random;
+    if (opts.policy) this.policy = { ...defaultOutboxPolicy, ...opts.policy };
+    return this;
+  }
+
+  /** Opens or updates the findings a finished run implies, queues their deliveries, and announces new ones. */
+  evaluateRun(runId: number): EvaluationResult {
+    const { db, hunts, clock, events } = this.engine;
+    const result = evaluateRun({ db, hunts, now: clock.now(), verdicts: this.verdicts }, runId);
+    for (const id of result.created) events.emit('finding.created', getFinding(db, id));
+    if (result.deliveriesQueued > 0) this.worker.kick();
+    return result;
+  }
+
+  /**
+   * Call when a run's threat-intel lookups finish: raises the severity of the
+   * open findings it hit and updates their tickets. Returns the findings changed.
+   */
+  refreshVerdicts(runId: number): number[] {
+    const { db, clock } = this.engine;
+    const changed = applyVerdicts({ db, now: clock.now(), verdicts: this.verdicts }, runId);
+    if (changed.length) this.worker.kick();
+    return changed;
+  }
+
+  /** The run.finished listener: findings must never break a run, so a failure here is only reported. */
+  onRunFinished(run: Run): void {
+    if (run.status !== 'succeeded' || !run.huntId) return;
+    try {
+      this.evaluateRun(run.id);
+    } catch (err) {
+      this.engine.events.emit('findings.error', { runId: run.id, message: errorMessage(err) });
+    }
+  }
+
+  list(filter: FindingFilter = {}): Finding[] {
+    return listFindings(this.engine.db, filter);
+  }
+
+  get(id: number): FindingDetail {
+    const db = this.engine.db;
+    const finding = getFinding(db, id);
+    const tickets = db
+      .prepare(
+        `SELECT s.name AS sink, s.kind AS sinkKind, t.external_id AS externalId, t.external_key AS key, t.url
+         FROM sink_tickets t JOIN sinks s ON s.id = t.sink_id WHERE t.finding_id = ? ORDER BY s.name`,
+      )
+      .all(id) as ExternalTicket[];
+    return { ...finding, notes: listNotes(db, id), deliveries: listDeliveries(db, { findingId: id }).reverse(), tickets };
+  }
+
+  acknowledge(id: number, note?: string): FindingDetail {
+    return this.transition(id, 'acknowledged', note ?? null);
+  }
+
+  close(id: number, reason?: string): FindingDetail {
+    return this.transition(id, 'closed', reason ?? null);
+  }
+
+  addNote(id: number, text: string): FindingNote {
+    getFinding(this.engine.db, id);
+    return addNote(this.engine.db, id, text, this.engine.clock.now().toISOString());
+  }
+
+  private transition(id: number, status: 'acknowledged' | 'closed', text: string | null): FindingDetail {
+    const { db, clock } = this.engine;
+    const now = clock.now().toISOString();
+    let queued = 0;
+    db.transaction(() => {
+      const f = getFinding(db, id);
+      if (f.status === 'closed') throw new QuarryError('conflict', `finding ${id} is closed`);
+      if (f.status === status) throw new QuarryError('conflict', `finding ${id} is already ${status}`);
+      if (text) addNote(db, id, status === 'closed' ? `Closed: ${text}` : text, now);
+      setFindingStatus(db, id, status, now, text);
+      queued = queueFor(db, getFinding(db, id), status === 'closed' ? 'resolve' : 'acknowledge', now);
+    })();
+    if (queued) this.worker.kick();
+    return this.get(id);
+  }
+
+  getRule(hunt: string): EffectiveRule {
+    return getFindingRule(this.engine.db, this.engine.hunts.get(hunt));
+  }
+
+  setRule(hunt: string, rule: FindingRuleInput | null): EffectiveRule {
+    return setFindingRule(this.engine.db, this.engine.hunts.get(hunt), rule, this.engine.clock.now());
+  }
+
+  listRoutes(): Route[] {
+    return listRoutes(this.engine.db);
+  }
+
+  setRoutes(routes: RouteInput[]): Route[] {
+    return setRoutes(this.engine.db, routes);
+  }
+
+  listDeliveries(filter: DeliveryFilter = {}): Delivery[] {
+    return listDeliveries(this.engine.db, filter);
+  }
+
+  /** Puts deliveries back in the queue (by id, or every dead one) and wakes the worker. */
+  retryDeliveries(ids: number[] | 'dead'): Delivery[] {
+    const { db, clock } = this.engine;
+    const now = clock.now().toISOString();
+    const targets = ids === 'dead' ? listDeliveries(db, { state: 'dead' }).map((d) => d.id) : ids;
+    const retried = db.transaction(() => targets.map((id) => requeueDelivery(db, id, now)))();
+    for (const d of retried) {
+      this.engine.events.emit('delivery.status', {
+        deliveryId: d.id, findingId: d.findingId, sink: d.sink, sinkKind: d.sinkKind, action: d.action,
+        state: d.state, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, error: d.lastError,
+      });
+    }
+    if (retried.length) this.worker.kick();
+    return retried;
+  }
+
+  async testSink(nameOrId: string, send: boolean): Promise<{ sink: string; kind: string; detail: string }> {
+    const sink = getSink(this.engine.db, nameOrId);
+    try {
+      const detail = await this.sinks.open(sink, this.http).test({ send });
+      return { sink: sink.name, kind: sink.kind, detail };
+    } catch (err) {
+      if (err instanceof SinkError) throw new QuarryError('connection_failed', `sink "${sink.name}": ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+const services = new WeakMap<Engine, FindingsService>();
+
+/** The engine's findings service, created on first use. */
+export function findingsService(engine: Engine): FindingsService {
+  let service = services.get(engine);
+  if (!service) {
+    service = new FindingsService(engine);
+    services.set(engine, service);
+  }
+  return service;
+}
+
+/** Evaluates findings whenever a run finishes. Engine.open calls this once. */
+export function attachFindings(engine: Engine): void {
+  const service = findingsService(engine);
+  engine.events.on('run.finished', (run: Run) => service.onRunFinished(run));
+}
