@@ -1,0 +1,64 @@
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../../engine/engine.js';
+import { Scheduler } from '../../../engine/scheduler/scheduler.js';
+import { lockHolder, SchedulerLock } from '../../../engine/scheduler/lock.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { quarry } from '../../helpers/cli.js';
+import { DaemonProcess, readStore, waitFor } from './daemon-process.js';
+import { world } from './world.js';
+
+const DEAD_PID = 2 ** 22 + 4243;
+
+describe('one scheduler per data directory', () => {
+  it('refuses a second scheduler on the same data directory, naming the holder, until the first stops', async () => {
+    const dataDir = tempDir('quarry-lock-');
+    const app = await world('2026-03-06T17:00:00.000Z', dataDir);
+    const other = await world('2026-03-06T17:00:00.000Z', dataDir);
+    const first = app.start({ kind: 'app' });
+    expect(() => other.start({ kind: 'daemon' })).toThrowError(
+      new RegExp(`already runs in the Quarry app \\(pid ${process.pid}, since .*\\); stop it first`),
+    );
+    expect(other.engine.scheduler).toBeNull();
+    expect(await other.api.schedules.status()).toMatchObject({ active: false, holder: { pid: process.pid, kind: 'app' } });
+
+    await first.stop();
+    expect(other.start({ kind: 'daemon' }).status()).toMatchObject({ active: true, holder: { kind: 'daemon' } });
+  });
+
+  it('takes over a lock whose holder died, or went silent long enough for its pid to be someone else\'s', async () => {
+    const w = await world();
+    w.engine.db.prepare("UPDATE scheduler_state SET lock_token = 'old', lock_pid = ?, lock_host = ?, lock_kind = 'daemon', lock_since = '2026-01-01T00:00:00.000Z', lock_heartbeat_ms = ?")
+      .run(DEAD_PID, os.hostname(), Date.now());
+    expect(lockHolder(w.engine.db)).toBeNull();
+    const lock = SchedulerLock.acquire(w.engine.db, 'test');
+    lock.release();
+
+    // A live pid with a heartbeat older than the stale limit: a reused pid after a reboot.
+    w.engine.db.prepare("UPDATE scheduler_state SET lock_token = 'old', lock_pid = 1, lock_kind = 'daemon', lock_heartbeat_ms = ?").run(Date.now() - 60 * 60_000);
+    expect(lockHolder(w.engine.db, { isAlive: () => true })).toBeNull();
+    expect(lockHolder(w.engine.db, { isAlive: () => true, staleMs: 2 * 60 * 60_000 })).toMatchObject({ pid: 1, kind: 'daemon' });
+  });
+
+  it('the app cannot schedule while `quarry daemon` runs on the data directory, and the daemon refuses while the app does', async () => {
+    const dataDir = tempDir('quarry-lock-');
+    (await Engine.open({ dataDir, sampleData: false })).close();
+
+    const daemon = new DaemonProcess(dataDir);
+    await waitFor('the daemon to take the lock', () => readStore(dataDir, (db) => (db.prepare('SELECT lock_pid FROM scheduler_state').get() as { lock_pid: number | null }).lock_pid === daemon.pid), 60_000, daemon);
+    const app = await Engine.open({ dataDir, sampleData: false });
+    try {
+      expect(() => Scheduler.start(app, { kind: 'app' })).toThrowError(new RegExp(`already runs in quarry daemon \\(pid ${daemon.pid}, since `));
+      const exit = await daemon.kill('SIGTERM');
+      expect(exit, `stdout: ${daemon.stdout}\nstderr: ${daemon.stderr}`).toMatchObject({ code: 0 });
+
+      const scheduler = Scheduler.start(app, { kind: 'app' });
+      const refused = await quarry(['--data-dir', dataDir, 'daemon']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(new RegExp(`quarry: the scheduler for this data directory already runs in the Quarry app \\(pid ${process.pid}, since .*\\); stop it first`));
+      await scheduler.stop();
+    } finally {
+      app.close();
+    }
+  }, 120_000);
+});
