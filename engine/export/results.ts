@@ -35,34 +35,52 @@ export function csvCell(type: ResultColumn['type'], v: StoredValue): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Streams a run's stored rows to `out` in the given format, honouring backpressure; resolves to the row count. */
-export async function writeResults(db: Db, runId: number, format: ResultFormat, out: Writable, q: Omit<RowQuery, 'offset' | 'limit'> = {}): Promise<number> {
-  const columns = readColumns(db, runId);
-  let count = 0;
+/**
+ * Text written to a stream in chunks of about 64 KiB, waiting for 'drain'
+ * when the stream is full, so an export of any size holds one chunk in memory.
+ */
+export function chunkedWriter(out: Writable): { push(s: string): Promise<void>; flush(): Promise<void> } {
+  let chunk = '';
   const write = async (s: string): Promise<void> => {
     if (!out.write(s)) await once(out, 'drain');
   };
-  const toObject = (row: StoredValue[]): Record<string, unknown> => {
-    const o: Record<string, unknown> = {};
-    columns.forEach((c, i) => (o[c.name] = toJsonValue(c.type, row[i] ?? null)));
-    return o;
+  return {
+    async push(s) {
+      chunk += s;
+      if (chunk.length < 1 << 16) return;
+      const full = chunk;
+      chunk = '';
+      await write(full);
+    },
+    async flush() {
+      const rest = chunk;
+      chunk = '';
+      if (rest) await write(rest);
+    },
   };
-  let chunk = '';
-  const flushIfBig = async (): Promise<void> => {
-    if (chunk.length < 1 << 16) return;
-    await write(chunk);
-    chunk = '';
-  };
-  if (format === 'csv') chunk += `${columns.map((c) => csvCell('string', c.name)).join(',')}\r\n`;
-  if (format === 'json') chunk += '[';
+}
+
+/** A stored row as an object keyed by column name, values as JSON. */
+export function rowObject(columns: ResultColumn[], row: StoredValue[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  columns.forEach((c, i) => (o[c.name] = toJsonValue(c.type, row[i] ?? null)));
+  return o;
+}
+
+/** Streams a run's stored rows to `out` in the given format, honouring backpressure; resolves to the row count. */
+export async function writeResults(db: Db, runId: number, format: ResultFormat, out: Writable, q: Omit<RowQuery, 'offset' | 'limit'> = {}): Promise<number> {
+  const columns = readColumns(db, runId);
+  const w = chunkedWriter(out);
+  let count = 0;
+  if (format === 'csv') await w.push(`${columns.map((c) => csvCell('string', c.name)).join(',')}\r\n`);
+  if (format === 'json') await w.push('[');
   for (const row of iterateRows(db, runId, q)) {
-    if (format === 'csv') chunk += `${row.map((v, i) => csvCell(columns[i]!.type, v)).join(',')}\r\n`;
-    else if (format === 'jsonl') chunk += `${JSON.stringify(toObject(row))}\n`;
-    else chunk += `${count ? ',' : ''}\n${JSON.stringify(toObject(row))}`;
+    if (format === 'csv') await w.push(`${row.map((v, i) => csvCell(columns[i]!.type, v)).join(',')}\r\n`);
+    else if (format === 'jsonl') await w.push(`${JSON.stringify(rowObject(columns, row))}\n`);
+    else await w.push(`${count ? ',' : ''}\n${JSON.stringify(rowObject(columns, row))}`);
     count++;
-    await flushIfBig();
   }
-  if (format === 'json') chunk += count ? '\n]\n' : ']\n';
-  await write(chunk);
+  if (format === 'json') await w.push(count ? '\n]\n' : ']\n');
+  await w.flush();
   return count;
 }
