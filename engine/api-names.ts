@@ -6,12 +6,18 @@
 export const apiMethodNames = [
   'app.info',
   'hunts.list', 'hunts.get', 'hunts.save', 'hunts.delete', 'hunts.import', 'hunts.importYaml', 'hunts.exportYaml',
-  'runs.start', 'runs.cancel', 'runs.get', 'runs.list', 'runs.rows',
+  'runs.start', 'runs.cancel', 'runs.get', 'runs.list', 'runs.rows', 'runs.histogram',
   'connections.list',
   'logs.import', 'logs.tables',
+  'findings.list', 'findings.get', 'findings.ack', 'findings.close', 'findings.addNote',
+  'deliveries.list', 'deliveries.retry',
+  'sinks.list', 'sinks.add', 'sinks.remove', 'sinks.test',
+  'findingRules.get', 'findingRules.set', 'routes.list', 'routes.set',
+  'schedules.list', 'schedules.set', 'schedules.remove', 'schedules.pause', 'schedules.resume', 'schedules.pauseAll', 'schedules.resumeAll', 'schedules.history', 'schedules.status',
+  'reports.export',
 ] as const;
 
-export const apiEventNames = ['run.started', 'run.progress', 'run.finished'] as const;
+export const apiEventNames = ['run.started', 'run.progress', 'run.finished', 'finding.created', 'delivery.status', 'schedule.status'] as const;
 
 export type ApiMethodName = (typeof apiMethodNames)[number];
 export type ApiEventName = (typeof apiEventNames)[number];

@@ -4,7 +4,12 @@ import type { Connection, Hunt, ResultColumn, Run, StoredValue } from './types.j
 import type { HuntImportResult } from './hunts/importer.js';
 import type { LogImportResult } from '../connectors/sources/local/import/log-importer.js';
 import type { LocalTableInfo } from '../connectors/sources/local/local-db.js';
+import type { Histogram } from './runs/histogram.js';
 import { apiEventNames, apiMethodNames, type ApiEventName, type ApiMethodName } from './api-names.js';
+import { scheduleApiSchemas, type ScheduleApiResults, type SchedulerStatus } from './scheduler/api-schemas.js';
+import { findingApiSchemas, type FindingApiResults, type DeliveryStatusEvent } from './findings/api.js';
+import type { Finding } from './findings/types.js';
+import { reportApiSchemas, type ReportApiResults } from './reports/api.js';
 
 /**
  * The one engine API. Every transport (MessagePort in the app, in-process in
@@ -47,6 +52,11 @@ export const apiSchemas = {
     sort: z.object({ column: z.string(), descending: z.boolean().optional() }).optional(),
     filters: z.array(filterSchema).optional(),
   }),
+  'runs.histogram': runRef.extend({
+    column: z.string().optional(),
+    buckets: z.number().int().min(1).max(1000).default(60),
+    filters: z.array(filterSchema).optional(),
+  }),
   'connections.list': z.object({}).default({}),
   'logs.import': z.object({
     file: z.string().min(1),
@@ -57,6 +67,9 @@ export const apiSchemas = {
     replace: z.boolean().optional(),
   }),
   'logs.tables': z.object({ connection: z.string().optional() }).default({}),
+  ...findingApiSchemas,
+  ...scheduleApiSchemas,
+  ...reportApiSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -76,7 +89,7 @@ export interface RowsPage {
   rows: StoredValue[][];
 }
 
-export interface ApiResults {
+export interface ApiResults extends FindingApiResults, ScheduleApiResults, ReportApiResults {
   'app.info': AppInfo;
   'hunts.list': Hunt[];
   'hunts.get': Hunt;
@@ -90,6 +103,7 @@ export interface ApiResults {
   'runs.get': Run;
   'runs.list': Run[];
   'runs.rows': RowsPage;
+  'runs.histogram': Histogram;
   'connections.list': Connection[];
   'logs.import': LogImportResult & { connection: string };
   'logs.tables': LocalTableInfo[];
@@ -100,6 +114,9 @@ export interface ApiEvents {
   'run.started': { runId: number; huntId: string };
   'run.progress': { runId: number; rows: number };
   'run.finished': Run;
+  'schedule.status': SchedulerStatus;
+  'finding.created': Finding;
+  'delivery.status': DeliveryStatusEvent;
 }
 export { apiEventNames, apiMethodNames, type ApiEventName };
 export const apiMethods: readonly ApiMethod[] = apiMethodNames;

@@ -5,6 +5,9 @@ import { formatZodError } from './validation.js';
 import { huntHandlers } from './handlers/hunts.js';
 import { runHandlers } from './handlers/runs.js';
 import { miscHandlers } from './handlers/misc.js';
+import { findingHandlers } from './handlers/findings.js';
+import { scheduleHandlers } from './handlers/schedules.js';
+import { reportHandlers } from './handlers/reports.js';
 
 /** What a failed call returns over any transport: a code to branch on and a message to show. */
 export interface ApiError {
@@ -14,7 +17,7 @@ export interface ApiError {
 
 export type Dispatch = (method: string, args: unknown) => Promise<unknown>;
 
-const handlers = { ...huntHandlers, ...runHandlers, ...miscHandlers } as Record<ApiMethod, (e: Engine, a: unknown) => unknown>;
+const handlers = { ...huntHandlers, ...runHandlers, ...miscHandlers, ...findingHandlers, ...scheduleHandlers, ...reportHandlers } as Record<ApiMethod, (e: Engine, a: unknown) => unknown>;
 
 /**
  * The single entry point of every transport: checks the method exists,

@@ -15,6 +15,8 @@ import { createLocalSource } from '../connectors/sources/local/local-source.js';
 import { localDbPath, openLocalDb } from '../connectors/sources/local/local-db.js';
 import { importLogFile, type LogImportOptions, type LogImportResult } from '../connectors/sources/local/import/log-importer.js';
 import { seedFirstStart } from './first-start.js';
+import { attachFindings } from './findings/service.js';
+import type { Scheduler } from './scheduler/scheduler.js';
 
 export interface EngineOptions {
   dataDir: string;
@@ -34,6 +36,8 @@ export class Engine {
   readonly events = new EventEmitter();
   readonly hunts: HuntLibrary;
   readonly runner: Runner;
+  /** Set while this process runs the scheduler (the app's engine process, `quarry daemon`): Scheduler.start(engine, …). */
+  scheduler: Scheduler | null = null;
   private readonly sourceFactories: Partial<Record<ConnectionKind, SourceFactory>>;
 
   private constructor(
@@ -55,6 +59,7 @@ export class Engine {
     const clock = opts.clock ?? systemClock;
     const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), opts.sources ?? {});
     markInterruptedRuns(db, clock.now());
+    attachFindings(engine); // findings are evaluated when a run finishes
     const { connection, created } = ensureLocalConnection(db, DEFAULT_LOCAL_CONNECTION, clock.now());
     openLocalDb(localDbPath(connection, dataDir)).close(); // so hunts on a fresh install fail on their SQL, not on a missing file
     if (created && opts.sampleData !== false) await seedFirstStart(engine);
@@ -97,6 +102,7 @@ export class Engine {
   }
 
   close(): void {
+    this.scheduler?.stopNow();
     this.db.close();
   }
 }

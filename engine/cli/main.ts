@@ -7,6 +7,12 @@ import { registerHuntCommands } from './commands/hunts.js';
 import { registerRunCommands } from './commands/runs.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerConnectionCommands } from './commands/connections.js';
+import { registerScheduleCommands } from './commands/schedule.js';
+import { registerDaemonCommands } from './commands/daemon.js';
+import { registerFindingCommands } from './commands/findings.js';
+import { registerDeliveryCommands } from './commands/deliveries.js';
+import { registerSinkCommands } from './commands/sinks.js';
+import { registerExportCommands } from './commands/export.js';
 
 /** Exit codes: 0 success, 1 the command failed (bad input, unknown hunt, failed query), 2 bad usage. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -21,6 +27,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerRunCommands(program, io);
   registerLogCommands(program, io);
   registerConnectionCommands(program, io);
+  registerScheduleCommands(program, io);
+  registerDaemonCommands(program, io);
+  registerFindingCommands(program, io);
+  registerDeliveryCommands(program, io);
+  registerSinkCommands(program, io);
+  registerExportCommands(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -2,6 +2,7 @@ import type { Engine } from '../engine.js';
 import type { ApiParsedArgs, ApiResults } from '../api.js';
 import { getRun, listRuns } from '../runs/run-repo.js';
 import { readColumns, readRows } from '../runs/result-store.js';
+import { runHistogram } from '../runs/histogram.js';
 
 type H<M extends keyof ApiResults & `runs.${string}`> = (e: Engine, a: ApiParsedArgs<M>) => ApiResults[M] | Promise<ApiResults[M]>;
 
@@ -19,5 +20,9 @@ export const runHandlers: { [M in keyof ApiResults & `runs.${string}`]: H<M> } =
     const columns = readColumns(e.db, a.runId);
     const { total, rows } = readRows(e.db, a.runId, a);
     return { columns, total, offset: a.offset, rows };
+  },
+  'runs.histogram': (e, a) => {
+    getRun(e.db, a.runId);
+    return runHistogram(e.db, a.runId, a);
   },
 };

@@ -5,7 +5,7 @@ import { QuarryError, notFound } from '../errors.js';
 
 /** Rows of one run live in their own table, columns named c0..cN so any column name from any source fits. */
 export const resultsTableName = (runId: number): string => `results_${runId}`;
-const physical = (i: number): string => `c${i}`;
+export const physical = (i: number): string => `c${i}`;
 
 /** Writes a run's result table in batches, each batch in its own transaction. */
 export class ResultWriter {
@@ -98,7 +98,7 @@ const opSql: Record<FilterOp, (col: string) => string> = {
 };
 
 /** Builds the WHERE/ORDER BY of a stored result query, with column names checked against the run's columns. */
-function compile(db: Db, runId: number, q: RowQuery): { table: string; where: string; order: string; args: unknown[] } {
+export function compile(db: Db, runId: number, q: RowQuery): { table: string; where: string; order: string; args: unknown[] } {
   const table = tableOf(db, runId);
   const columns = readColumns(db, runId);
   const colRef = (name: string): string => {
