@@ -1,12 +1,16 @@
 /**
  * Runs inside Electron's utilityProcess: the engine, with the OS keychain,
- * serving each window over the MessagePort main hands it. No Electron UI
- * code here, and a slow query never blocks a window.
+ * serving each window over the MessagePort main hands it, and running the
+ * scheduler and the outbox in the background. No Electron UI code here, and a
+ * slow query never blocks a window.
  */
 import { Engine } from '../../engine/engine.js';
-import { createDispatcher } from '../../engine/dispatch.js';
+import { createDispatcher, type Dispatch } from '../../engine/dispatch.js';
 import { serveClient } from '../../engine/transport/serve.js';
 import { createCliSecretStore } from '../../engine/cli/secrets.js';
+import { setPdfPrinter } from '../../engine/reports/pdf.js';
+import { startBackground } from './background.js';
+import { pdfRequests } from './pdf-bridge.js';
 
 interface PortLike {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -15,12 +19,34 @@ interface PortLike {
   start(): void;
 }
 
-async function startEngineHost(): Promise<void> {
+const log = (line: string): void => console.error(`quarry engine: ${line}`);
+// PDF reports are printed by main (webContents.printToPDF); this end asks and waits.
+const pdf = pdfRequests((msg) => process.parentPort.postMessage(msg));
+
+async function openEngine(): Promise<{ engine: Engine; dispatch: Dispatch; background: { stop(): Promise<void> } }> {
   const dataDir = process.env.QUARRY_DATA_DIR;
   if (!dataDir) throw new Error('the engine host needs QUARRY_DATA_DIR');
   const engine = await Engine.open({ dataDir, secrets: await createCliSecretStore() });
-  const dispatch = createDispatcher(engine);
-  process.parentPort.on('message', (e: { data: unknown; ports: unknown[] }) => {
+  setPdfPrinter(engine, pdf.print);
+  return { engine, dispatch: createDispatcher(engine), background: startBackground(engine, log) };
+}
+
+const ready = openEngine();
+ready.catch((err: unknown) => {
+  log(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+
+// Listening before the engine is open, so a port main sends early is served once it is.
+process.parentPort.on('message', (e: { data: unknown; ports: unknown[] }) => {
+  if (pdf.receive(e.data)) return;
+  void ready.then(async ({ engine, dispatch, background }) => {
+    // Main asks for a clean shutdown on quit: runs in flight are marked interrupted (and run again next start), the store is closed.
+    if ((e.data as { type?: string } | null)?.type === 'shutdown') {
+      await background.stop().catch((err: unknown) => log(`stopping: ${String(err)}`));
+      engine.close();
+      process.exit(0);
+    }
     const port = e.ports[0] as PortLike | undefined;
     if (!port) return;
     const client = serveClient(dispatch, engine.events, (msg) => port.postMessage(msg));
@@ -28,10 +54,4 @@ async function startEngineHost(): Promise<void> {
     port.on('close', () => client.close());
     port.start();
   });
-  process.parentPort.postMessage({ type: 'ready' });
-}
-
-startEngineHost().catch((err: unknown) => {
-  console.error('engine host failed to start:', err instanceof Error ? err.message : err);
-  process.exit(1);
 });

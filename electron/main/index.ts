@@ -1,55 +1,52 @@
+/**
+ * The only file that loads Electron's runtime modules: it hands them to
+ * startDesktop, which holds main's (small) logic and is unit-tested with fakes.
+ */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, MessageChannelMain, utilityProcess, type UtilityProcess } from 'electron';
-import { secureWebPreferences, hardenSession, hardenWebContents } from './security.js';
+import {
+  app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, nativeImage, nativeTheme, net, Notification, protocol, screen, session, shell, Tray, utilityProcess,
+} from 'electron';
+import { startDesktop } from './desktop.js';
+import { APP_SCHEME, appSchemePrivileges } from './app-protocol.js';
+import { createPdfPrinter } from './pdf-printer.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const mainDir = path.dirname(fileURLToPath(import.meta.url));
+const trayIcon = path.join(mainDir, '../../resources', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png');
 
-/**
- * The main process stays thin: one instance, the engine in a utilityProcess,
- * a window per MessagePort. Everything else is the engine's or the renderer's.
- */
-function startEngine(): UtilityProcess {
-  return utilityProcess.fork(path.join(here, 'engine-host.js'), [], {
-    serviceName: 'Quarry engine',
-    env: { ...process.env, QUARRY_DATA_DIR: process.env.QUARRY_DATA_DIR ?? app.getPath('userData') },
-  });
-}
-
-function openWindow(engine: UtilityProcess): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    backgroundColor: '#111418',
-    title: 'Quarry',
-    webPreferences: secureWebPreferences(path.join(here, '../preload/index.cjs')),
-  });
-  hardenWebContents(win.webContents);
-  const { port1, port2 } = new MessageChannelMain();
-  engine.postMessage({ type: 'connect' }, [port1]);
-  win.webContents.once('did-finish-load', () => win.webContents.postMessage('quarry:engine-port', null, [port2]));
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(here, '../renderer/index.html'));
-  return win;
-}
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  void app.whenReady().then(() => {
-    hardenSession();
-    const engine = startEngine();
-    let win = openWindow(engine);
-    app.on('second-instance', () => {
-      if (win.isDestroyed()) win = openWindow(engine);
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    });
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) win = openWindow(engine);
-    });
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-}
+startDesktop({
+  app,
+  BrowserWindow,
+  ipcMain,
+  protocol,
+  appScheme: { scheme: APP_SCHEME, privileges: appSchemePrivileges },
+  session: () => session.defaultSession,
+  shell,
+  dialog: {
+    showSaveDialog: (options) => dialog.showSaveDialog(options),
+    showErrorBox: (title, content) => dialog.showErrorBox(title, content),
+  },
+  setThemeSource: (theme) => (nativeTheme.themeSource = theme),
+  setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+  createTray: () => new Tray(nativeImage.createFromPath(trayIcon)),
+  buildMenu: (template) => Menu.buildFromTemplate(template),
+  notify: {
+    isSupported: () => Notification.isSupported(),
+    show: (title, body, onClick) => {
+      const n = new Notification({ title, body });
+      n.on('click', onClick);
+      n.show();
+    },
+  },
+  workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
+  fetchFile: (url) => net.fetch(url),
+  engine: {
+    fork: (script, env) => utilityProcess.fork(script, [], { serviceName: 'Quarry engine', env: { ...process.env, ...env } }),
+    createChannel: () => new MessageChannelMain(),
+  },
+  printPdf: createPdfPrinter(BrowserWindow),
+  mainDir,
+  argv: process.argv,
+  env: process.env,
+  platform: process.platform,
+});

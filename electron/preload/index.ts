@@ -1,12 +1,15 @@
 /**
  * Exposes exactly one object, `window.quarry`: the engine API as named methods
- * plus `on(event, listener)` returning an unsubscribe function. The engine's
- * MessagePort arrives once from main; calls made before it arrives are queued.
- * No ipcRenderer and no generic invoke reach the page.
+ * plus `on(event, listener)` returning an unsubscribe function, and
+ * `quarry.desktop`, the three named things only the shell can do (open a link
+ * in the browser, a save dialog, the native theme). The engine's MessagePort
+ * arrives from main on every page load; calls made before it arrives are
+ * queued. No ipcRenderer and no generic invoke reach the page.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { createPortClient } from '../../engine/transport/client-port.js';
 import type { RequestMessage, ServerMessage } from '../../engine/transport/protocol.js';
+import { desktopChannels, enginePortChannel, type DesktopApi } from '../ipc/channels.js';
 
 let port: MessagePort | null = null;
 const queue: RequestMessage[] = [];
@@ -16,11 +19,20 @@ const client = createPortClient((msg) => {
   else queue.push(msg);
 });
 
-ipcRenderer.once('quarry:engine-port', (event) => {
-  port = event.ports[0] ?? null;
-  if (!port) return;
+ipcRenderer.on(enginePortChannel, (event) => {
+  // Only main can post on this channel (the page has no ipcRenderer); a second port replaces the first.
+  const next = event.ports[0];
+  if (!next) return;
+  port?.close();
+  port = next;
   port.onmessage = (e: MessageEvent<ServerMessage>) => client.receive(e.data);
   for (const msg of queue.splice(0)) port.postMessage(msg);
 });
 
-contextBridge.exposeInMainWorld('quarry', client.api);
+const desktop: DesktopApi = {
+  openLink: (url) => ipcRenderer.invoke(desktopChannels.openLink, String(url)),
+  chooseSavePath: (request) => ipcRenderer.invoke(desktopChannels.chooseSavePath, request),
+  setTheme: (theme) => ipcRenderer.invoke(desktopChannels.setTheme, theme),
+};
+
+contextBridge.exposeInMainWorld('quarry', { ...client.api, desktop });

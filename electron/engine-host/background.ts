@@ -1,0 +1,33 @@
+import type { Engine } from '../../engine/engine.js';
+import { Scheduler } from '../../engine/scheduler/scheduler.js';
+import { findingsService } from '../../engine/findings/service.js';
+import { errorMessage } from '../../engine/errors.js';
+
+/**
+ * What keeps working while Quarry sits in the tray: the scheduler (unless
+ * `quarry daemon` already holds this data directory's scheduler lock, in which
+ * case the daemon runs the schedules and the app only shows them) and the
+ * outbox worker delivering findings to their sinks.
+ */
+export function startBackground(engine: Engine, log: (line: string) => void): { stop(): Promise<void> } {
+  let scheduler: Scheduler | null = null;
+  try {
+    scheduler = Scheduler.start(engine, {
+      kind: 'app',
+      onLog: (e) => {
+        if (e.type === 'error') log(`scheduler: ${e.message}`);
+        else if (e.type === 'lock.lost') log('scheduler: another scheduler took over this data directory');
+      },
+    });
+  } catch (err) {
+    log(`scheduler not started: ${errorMessage(err)}`);
+  }
+  const worker = findingsService(engine).worker;
+  worker.start();
+  return {
+    async stop() {
+      worker.stop();
+      await scheduler?.stop();
+    },
+  };
+}

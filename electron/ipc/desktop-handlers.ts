@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { handleDesktop, type IpcMainLike, type SenderPolicy } from './typed-ipc.js';
+import type { SavePathRequest, Theme } from './channels.js';
+import { safeOpenExternal, type ShellLike } from '../security/open-external.js';
+
+export interface DesktopServices {
+  shell: ShellLike;
+  /** Electron's dialog.showSaveDialog bound to the focused window. */
+  showSaveDialog(options: { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> }): Promise<{
+    canceled: boolean;
+    filePath?: string;
+  }>;
+  documentsDir: string;
+  setThemeSource(theme: Theme): void;
+}
+
+const urlArgs = z.tuple([z.string().max(8192)]);
+const saveArgs = z.tuple([
+  z.object({
+    title: z.string().max(200),
+    defaultName: z.string().max(255),
+    extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/)).max(10),
+  }),
+]);
+const themeArgs = z.tuple([z.enum(['dark', 'light', 'system'])]);
+
+/** The desktop methods of `window.quarry.desktop`, each behind the sender check and an argument schema. */
+export function registerDesktopHandlers(ipcMain: IpcMainLike, policy: SenderPolicy, services: DesktopServices): void {
+  handleDesktop(ipcMain, policy, 'openLink', (a) => urlArgs.parse(a), (url) => safeOpenExternal(services.shell, url));
+  handleDesktop(ipcMain, policy, 'chooseSavePath', (a) => saveArgs.parse(a) as [SavePathRequest], async (req) => {
+    // Only a file name from the page: it never picks the directory the dialog opens in.
+    const name = path.basename(req.defaultName.replace(/[\\/]/g, '_')) || 'quarry-export';
+    const result = await services.showSaveDialog({
+      title: req.title,
+      defaultPath: path.join(services.documentsDir, name),
+      filters: req.extensions.length ? [{ name: req.extensions.join(', ').toUpperCase(), extensions: req.extensions }] : [],
+    });
+    return result.canceled || !result.filePath ? null : result.filePath;
+  });
+  handleDesktop(ipcMain, policy, 'setTheme', (a) => themeArgs.parse(a), (theme) => services.setThemeSource(theme));
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs in the page before the app (Playwright addInitScript): builds
+ * `window.quarry` exactly as the preload does, from the same client code
+ * (engine/transport/client-port.ts), but over the bridge's WebSocket instead
+ * of a MessagePort. `desktop` methods are recorded so tests can check them.
+ */
+import { createPortClient } from '../../../engine/transport/client-port.js';
+import type { RequestMessage, ServerMessage } from '../../../engine/transport/protocol.js';
+import type { DesktopApi, SavePathRequest } from '../../../electron/ipc/channels.js';
+import type { QuarryClient } from '../../../engine/client.js';
+
+interface BridgeConfig {
+  socketUrl: string;
+  token: string;
+  saveDir: string;
+}
+
+declare global {
+  interface Window {
+    __QUARRY_BRIDGE__: BridgeConfig;
+    quarry: QuarryClient & { desktop: DesktopApi };
+    __quarryDesktopCalls: Array<{ method: string; arg: unknown }>;
+  }
+}
+
+const config = window.__QUARRY_BRIDGE__;
+const socket = new WebSocket(`${config.socketUrl}?token=${encodeURIComponent(config.token)}`);
+const queue: RequestMessage[] = [];
+const client = createPortClient((msg) => {
+  if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
+  else queue.push(msg);
+});
+socket.addEventListener('open', () => {
+  for (const msg of queue.splice(0)) socket.send(JSON.stringify(msg));
+});
+socket.addEventListener('message', (e: MessageEvent<string>) => client.receive(JSON.parse(e.data) as ServerMessage));
+
+window.__quarryDesktopCalls = [];
+const record = (method: string, arg: unknown): void => void window.__quarryDesktopCalls.push({ method, arg });
+const desktop: DesktopApi = {
+  openLink: async (url) => {
+    record('openLink', url);
+    return /^https?:/i.test(url);
+  },
+  chooseSavePath: async (req: SavePathRequest) => {
+    record('chooseSavePath', req);
+    return `${config.saveDir}/${req.defaultName}`;
+  },
+  setTheme: async (theme) => record('setTheme', theme),
+};
+
+// Frozen like a contextBridge object: the page cannot swap methods out from under the app.
+Object.defineProperty(window, 'quarry', { value: Object.freeze({ ...client.api, desktop: Object.freeze(desktop) }), writable: false });

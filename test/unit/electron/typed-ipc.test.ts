@@ -1,0 +1,94 @@
+import { describe, expect, it, vi } from 'vitest';
+import { handleDesktop, isTrustedSender, UntrustedSenderError, type IpcEventLike, type IpcMainLike, type SenderPolicy } from '../../../electron/ipc/typed-ipc.js';
+import { registerDesktopHandlers } from '../../../electron/ipc/desktop-handlers.js';
+import { desktopChannels } from '../../../electron/ipc/channels.js';
+
+const APP_WINDOW = 7;
+const policy: SenderPolicy = {
+  isAppWindow: (id) => id === APP_WINDOW,
+  isAppUrl: (url) => url.startsWith('quarry://app/'),
+};
+const topFrame = (url: string) => ({ url, parent: null });
+const event = (id: number, frame: IpcEventLike['senderFrame']): IpcEventLike => ({ sender: { id }, senderFrame: frame });
+
+/** A stand-in for ipcMain that records handlers so a test can invoke them as a renderer would. */
+function fakeIpcMain() {
+  const handlers = new Map<string, (e: IpcEventLike, ...args: unknown[]) => unknown>();
+  const ipcMain: IpcMainLike = { handle: (channel, listener) => void handlers.set(channel, listener) };
+  const invoke = async (channel: string, e: IpcEventLike, ...args: unknown[]) => handlers.get(channel)!(e, ...args);
+  return { ipcMain, invoke, handlers };
+}
+
+describe('the IPC sender check', () => {
+  it('accepts the top frame of an app window showing the app', () => {
+    expect(isTrustedSender(event(APP_WINDOW, topFrame('quarry://app/index.html')), policy)).toBe(true);
+  });
+
+  it.each([
+    ['a window main did not create', event(99, topFrame('quarry://app/index.html'))],
+    ['a page that navigated elsewhere', event(APP_WINDOW, topFrame('https://evil.example/'))],
+    ['a subframe', event(APP_WINDOW, { url: 'quarry://app/index.html', parent: topFrame('quarry://app/index.html') })],
+    ['a destroyed frame', event(APP_WINDOW, null)],
+  ])('refuses %s', (_what, e) => {
+    expect(isTrustedSender(e, policy)).toBe(false);
+  });
+});
+
+describe('handleDesktop, the one IPC registration wrapper', () => {
+  it('runs the handler for a trusted sender and refuses an untrusted one without running it', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const handler = vi.fn(async (url: string) => url.startsWith('https:'));
+    handleDesktop(ipcMain, policy, 'openLink', (a) => [String(a[0])], handler);
+
+    await expect(invoke(desktopChannels.openLink, event(APP_WINDOW, topFrame('quarry://app/')), 'https://x.example')).resolves.toBe(true);
+    expect(handler).toHaveBeenCalledTimes(1);
+
+    await expect(invoke(desktopChannels.openLink, event(99, topFrame('quarry://app/')), 'https://x.example')).rejects.toThrow(UntrustedSenderError);
+    await expect(invoke(desktopChannels.openLink, event(APP_WINDOW, topFrame('https://evil.example/')), 'https://x.example')).rejects.toThrow(/did not come from a Quarry window/);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('validates arguments before the handler sees them', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const setThemeSource = vi.fn();
+    registerDesktopHandlers(ipcMain, policy, {
+      shell: { openExternal: vi.fn(async () => {}) },
+      showSaveDialog: vi.fn(async () => ({ canceled: true })),
+      documentsDir: '/home/h/Documents',
+      setThemeSource,
+    });
+    const trusted = event(APP_WINDOW, topFrame('quarry://app/index.html'));
+    await invoke(desktopChannels.setTheme, trusted, 'light');
+    expect(setThemeSource).toHaveBeenCalledWith('light');
+    await expect(invoke(desktopChannels.setTheme, trusted, 'neon')).rejects.toThrow();
+    await expect(invoke(desktopChannels.openLink, trusted, { href: 'https://x' })).rejects.toThrow();
+    expect(setThemeSource).toHaveBeenCalledTimes(1);
+  });
+
+  it('registers every desktop method, each behind the check', async () => {
+    const { ipcMain, handlers, invoke } = fakeIpcMain();
+    const services = {
+      shell: { openExternal: vi.fn(async () => {}) },
+      showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/tmp/x.html' })),
+      documentsDir: '/docs',
+      setThemeSource: vi.fn(),
+    };
+    registerDesktopHandlers(ipcMain, policy, services);
+    expect([...handlers.keys()].sort()).toEqual(Object.values(desktopChannels).sort());
+    const untrusted = event(APP_WINDOW, { url: 'quarry://app/', parent: topFrame('quarry://app/') });
+    for (const channel of handlers.keys()) await expect(invoke(channel, untrusted, 'dark')).rejects.toThrow(UntrustedSenderError);
+    expect(services.shell.openExternal).not.toHaveBeenCalled();
+    expect(services.showSaveDialog).not.toHaveBeenCalled();
+    expect(services.setThemeSource).not.toHaveBeenCalled();
+  });
+
+  it('lets the page name the file, never the folder, in the save dialog', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: '/docs/report.html' }));
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    const trusted = event(APP_WINDOW, topFrame('quarry://app/'));
+    const chosen = await invoke(desktopChannels.chooseSavePath, trusted, { title: 'Export', defaultName: '../../etc/passwd', extensions: ['html'] });
+    expect(chosen).toBe('/docs/report.html');
+    expect(showSaveDialog).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '/docs/.._.._etc_passwd' }));
+  });
+});
