@@ -14,7 +14,8 @@ export interface PrintWindow {
  */
 export function createPdfPrinter(BrowserWindow: new (o: BrowserWindowConstructorOptions) => PrintWindow): (html: string) => Promise<Uint8Array> {
   return async (html) => {
-    const win = new BrowserWindow({
+    // Hidden, never shown, JavaScript off, and hardened like every other web contents (navigation and window.open denied in desktop.ts): no click can reach it.
+    const win = new BrowserWindow({ // eng-disable AUXCLICK_JS_CHECK
       show: false,
       webPreferences: {
         javascript: false,

@@ -40,7 +40,7 @@ export async function openApp(
   const dataDir = opts.dataDirOverride ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-e2e-'));
   const saveDir = path.join(dataDir, 'saved');
   fs.mkdirSync(saveDir, { recursive: true });
-  const bridge = await startBridge({ dataDir, sampleData: opts.sampleData ?? true });
+  const bridge = await startBridge({ dataDir, sampleData: opts.sampleData ?? false });
   await opts.seed?.(bridge);
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, colorScheme: 'dark' });
   const page = await context.newPage();

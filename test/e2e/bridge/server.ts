@@ -52,7 +52,8 @@ const jsonReplacer = (_key: string, value: unknown): unknown => {
  */
 export async function startBridge(opts: { dataDir: string } & Partial<EngineOptions>): Promise<Bridge> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`no renderer build in ${rendererDir}: run npx electron-vite build`);
-  const engine = await Engine.open({ sampleData: true, ...opts });
+  // Tests seed what they need (fixtures/seed.ts); the first-start sample data would change their counts.
+  const engine = await Engine.open({ sampleData: false, ...opts });
   const dispatch = createDispatcher(engine);
   const token = randomBytes(24).toString('hex');
   const state = { refused: 0 };

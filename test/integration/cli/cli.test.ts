@@ -40,7 +40,9 @@ describe('quarry CLI', () => {
     expect((await q('hunts', 'import', path.join(dir, 'hunts'))).stdout).toContain('Imported 2 hunts (2 updated, 0 new)');
 
     const list = JSON.parse((await q('hunts', 'list', '--json')).stdout) as Array<{ name: string; techniques: string[] }>;
-    expect(list.map((h) => h.name)).toEqual(['Failed logons', 'Formula user']);
+    // The sample hunts seeded on first start are there too, alongside the imported ones.
+    expect(list.map((h) => h.name)).toEqual(expect.arrayContaining(['Failed logons', 'Formula user', 'Password spray against Entra ID from one address']));
+    expect(list.filter((h) => h.name === 'Failed logons')).toHaveLength(1);
 
     const run = await q('run', 'Failed logons', '--json');
     expect(run.code).toBe(0);
