@@ -6,12 +6,12 @@ import { systemClock, type Clock } from './clock.js';
 import { HuntLibrary } from './hunts/library.js';
 import { Runner } from './runs/runner.js';
 import { markInterruptedRuns } from './runs/run-repo.js';
-import { MemorySecretStore, secretAccount, type SecretStore } from './secrets/secret-store.js';
+import { MemorySecretStore, type SecretStore } from './secrets/secret-store.js';
 import { DEFAULT_LOCAL_CONNECTION, ensureLocalConnection, getConnection } from './local-connections.js';
-import { QuarryError } from './errors.js';
 import type { Connection, ConnectionKind } from './types.js';
 import type { Source, SourceFactory } from '../connectors/sources/types.js';
-import { createLocalSource } from '../connectors/sources/local/local-source.js';
+import { ConnectionRegistry } from './connections/registry.js';
+import { defaultConnectionKinds, type ConnectionKinds } from './connections/kinds.js';
 import { localDbPath, openLocalDb } from '../connectors/sources/local/local-db.js';
 import { importLogFile, type LogImportOptions, type LogImportResult } from '../connectors/sources/local/import/log-importer.js';
 import { seedFirstStart } from './first-start.js';
@@ -21,10 +21,28 @@ import type { Scheduler } from './scheduler/scheduler.js';
 export interface EngineOptions {
   dataDir: string;
   clock?: Clock;
+  /** The OS keychain in the app and CLI (KeytarSecretStore); in memory when left out (tests). */
   secrets?: SecretStore;
   /** Generate the sample dataset and hunts on first start (default true). */
   sampleData?: boolean;
+  /** The kinds of connection this engine supports (default: local, log-analytics, sql-server). */
+  kinds?: ConnectionKinds;
+  /** Replaces the source factory of a kind (tests: a fake's CA, a gated source). */
   sources?: Partial<Record<ConnectionKind, SourceFactory>>;
+  /** Where sign-in instructions (device code) are shown; the source's default is standard error. */
+  userPrompt?: (message: string) => void;
+}
+
+/** The kinds with any test-supplied factories swapped in. */
+function withSources(kinds: ConnectionKinds, sources: Partial<Record<ConnectionKind, SourceFactory>>): ConnectionKinds {
+  const merged: ConnectionKinds = { ...kinds };
+  for (const [kind, factory] of Object.entries(sources) as Array<[ConnectionKind, SourceFactory | undefined]>) {
+    const spec = merged[kind];
+    if (!factory) continue;
+    if (!spec) throw new Error(`EngineOptions.sources: no connection kind "${kind}" to give a factory to`);
+    merged[kind] = { ...spec, factory };
+  }
+  return merged;
 }
 
 /**
@@ -36,19 +54,20 @@ export class Engine {
   readonly events = new EventEmitter();
   readonly hunts: HuntLibrary;
   readonly runner: Runner;
+  /** Connections: settings in the store, secrets in `secrets` (the keychain); also opens their sources for runs. */
+  readonly connections: ConnectionRegistry;
   /** Set while this process runs the scheduler (the app's engine process, `quarry daemon`): Scheduler.start(engine, …). */
   scheduler: Scheduler | null = null;
-  private readonly sourceFactories: Partial<Record<ConnectionKind, SourceFactory>>;
-
   private constructor(
     readonly dataDir: string,
     readonly db: Db,
     readonly clock: Clock,
     readonly secrets: SecretStore,
-    sources: Partial<Record<ConnectionKind, SourceFactory>>,
+    kinds: ConnectionKinds,
+    userPrompt: ((message: string) => void) | undefined,
   ) {
     this.events.setMaxListeners(0);
-    this.sourceFactories = { local: createLocalSource, ...sources };
+    this.connections = new ConnectionRegistry({ db, secrets, dataDir, clock, kinds, ...(userPrompt ? { userPrompt } : {}) });
     this.hunts = new HuntLibrary(db, clock);
     this.runner = new Runner({ db, hunts: this.hunts, clock, events: this.events, openSource: (name) => this.openSource(name) });
   }
@@ -57,7 +76,8 @@ export class Engine {
     const dataDir = path.resolve(opts.dataDir);
     const db = openStore(dataDir);
     const clock = opts.clock ?? systemClock;
-    const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), opts.sources ?? {});
+    const kinds = withSources(opts.kinds ?? defaultConnectionKinds, opts.sources ?? {});
+    const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), kinds, opts.userPrompt);
     markInterruptedRuns(db, clock.now());
     attachFindings(engine); // findings are evaluated when a run finishes
     const { connection, created } = ensureLocalConnection(db, DEFAULT_LOCAL_CONNECTION, clock.now());
@@ -78,15 +98,9 @@ export class Engine {
     return getConnection(this.db, nameOrId);
   }
 
+  /** A source for a run; it reads the connection's secrets from the keychain only when it connects. */
   openSource(nameOrId: string): { connection: Connection; source: Source } {
-    const connection = this.connection(nameOrId);
-    const factory = this.sourceFactories[connection.kind];
-    if (!factory) throw new QuarryError('invalid_input', `connections of kind "${connection.kind}" are not supported in this build`);
-    const source = factory(connection, {
-      dataDir: this.dataDir,
-      secret: (field) => this.secrets.get(secretAccount(connection.id, field)),
-    });
-    return { connection, source };
+    return this.connections.openSource(nameOrId);
   }
 
   /** Imports a log file into a local connection, creating that connection if it does not exist yet. */

@@ -18,7 +18,13 @@ export interface CliContext {
 
 /** Opens the engine for one command and closes it afterwards, whatever happens. */
 export async function withEngine<T>(global: GlobalOptions, io: CliIo, fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const engine = await Engine.open({ dataDir: resolveDataDir(global.dataDir), secrets: await createCliSecretStore() });
+  const engine = await Engine.open({
+    dataDir: resolveDataDir(global.dataDir),
+    // The OS keychain, loaded only when a command first needs a secret.
+    secrets: await createCliSecretStore(),
+    // Device-code sign-in instructions, on stderr so that --json output stays clean.
+    userPrompt: (message) => void io.stderr.write(`${message}\n`),
+  });
   const dispatch = createDispatcher(engine);
   const api = createClient(
     (method, args) => dispatch(method, args),

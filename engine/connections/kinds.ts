@@ -10,6 +10,12 @@ import {
   requiredLogAnalyticsSecrets,
   type LogAnalyticsSettings,
 } from '../../connectors/sources/log-analytics/settings.js';
+import {
+  createSqlServerSource,
+  requiredSqlServerSecrets,
+  sqlServerSecretFields,
+  sqlServerSettingsSchema,
+} from '../../connectors/sources/sql-server/sql-server-source.js';
 
 /**
  * What the engine knows about each kind of connection: how to validate its
@@ -58,26 +64,18 @@ export const logAnalyticsKind: ConnectionKindSpec = {
   forget: forgetCredentials,
 };
 
-/**
- * LEAD: register SQL Server here once connectors/sources/sql-server/ lands
- * (teammate's module; it exports createSqlServerSource). It needs the same
- * three things as the specs above, e.g.:
- *
- *   import { createSqlServerSource, sqlServerSettingsSchema, sqlServerSecretFields, requiredSqlServerSecrets }
- *     from '../../connectors/sources/sql-server/sql-server-source.js';
- *   export const sqlServerKind: ConnectionKindSpec = {
- *     kind: 'sql-server',
- *     parseSettings: withSchema(sqlServerSettingsSchema),      // .strict(): no password/clientSecret keys
- *     secretFields: sqlServerSecretFields,                     // e.g. ['password', 'clientSecret']
- *     requiredSecrets: (s) => requiredSqlServerSecrets(s),     // by authentication type
- *     factory: createSqlServerSource,
- *   };
- *
- * and add `'sql-server': sqlServerKind` to defaultConnectionKinds below.
- */
+export const sqlServerKind: ConnectionKindSpec = {
+  kind: 'sql-server',
+  parseSettings: withSchema(sqlServerSettingsSchema),
+  secretFields: sqlServerSecretFields,
+  requiredSecrets: requiredSqlServerSecrets,
+  factory: createSqlServerSource,
+};
+
 export const defaultConnectionKinds: ConnectionKinds = {
   local: localKind,
   'log-analytics': logAnalyticsKind,
+  'sql-server': sqlServerKind,
 };
 
 /** The kind → factory map Engine takes as its `sources` option. */

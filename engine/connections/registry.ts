@@ -58,10 +58,19 @@ export class ConnectionRegistry {
     return Object.keys(this.kinds) as ConnectionKind[];
   }
 
+  /**
+   * Checks a new connection's kind, name and settings without storing anything,
+   * and says which secrets it takes: the CLI calls this before asking for one,
+   * so a typo in a setting does not cost a retyped password.
+   */
+  plan(kind: string, name: string, settings: Record<string, unknown>): { settings: Record<string, unknown>; secretFields: readonly string[]; requiredSecrets: string[] } {
+    const spec = this.newConnectionSpec(kind, name);
+    const clean = this.validateSettings(spec, name, settings, {});
+    return { settings: clean, secretFields: spec.secretFields, requiredSecrets: spec.requiredSecrets(clean) };
+  }
+
   async add(kind: string, name: string, settings: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<Connection> {
-    const spec = this.spec(kind);
-    if (!NAME.test(name)) throw new QuarryError('invalid_input', `invalid connection name "${name}": use letters, digits, -, _ and . (starting with a letter or digit)`);
-    if (findConnection(this.deps.db, name)) throw new QuarryError('conflict', `a connection named "${name}" already exists`);
+    const spec = this.newConnectionSpec(kind, name);
     const clean = this.validateSettings(spec, name, settings, secrets);
     for (const field of Object.keys(secrets)) this.checkSecretField(spec, name, field, secrets[field]);
     const missing = spec.requiredSecrets(clean).filter((f) => !secrets[f]);
@@ -103,6 +112,11 @@ export class ConnectionRegistry {
     if (c.kind === 'local' && c.name === DEFAULT_LOCAL_CONNECTION) {
       throw new QuarryError('invalid_input', `"${DEFAULT_LOCAL_CONNECTION}" is the built-in offline log source and cannot be removed`);
     }
+    // A kind with no secrets (local) never has keychain entries: removing it must not need a keychain.
+    if (this.kinds[c.kind]?.secretFields.length === 0) {
+      this.deps.db.prepare('DELETE FROM connections WHERE id = ?').run(c.id);
+      return { name: c.name, secretsDeleted: 0 };
+    }
     const prefix = `${c.id}:`;
     let deleted = 0;
     for (const account of await this.deps.secrets.accounts(prefix)) if (await this.deps.secrets.delete(account)) deleted++;
@@ -117,6 +131,7 @@ export class ConnectionRegistry {
   async secretStatus(nameOrId: string): Promise<SecretStatus[]> {
     const c = this.get(nameOrId);
     const spec = this.spec(c.kind);
+    if (spec.secretFields.length === 0) return [];
     const present = new Set((await this.deps.secrets.accounts(`${c.id}:`)).map((a) => a.slice(c.id.length + 1)));
     const required = new Set(spec.requiredSecrets(c.settings));
     return spec.secretFields.map((field) => ({ field, set: present.has(field), required: required.has(field) }));
@@ -170,6 +185,13 @@ export class ConnectionRegistry {
     } finally {
       await source.close().catch(() => undefined);
     }
+  }
+
+  private newConnectionSpec(kind: string, name: string): ConnectionKindSpec {
+    const spec = this.spec(kind);
+    if (!NAME.test(name)) throw new QuarryError('invalid_input', `invalid connection name "${name}": use letters, digits, -, _ and . (starting with a letter or digit)`);
+    if (findConnection(this.deps.db, name)) throw new QuarryError('conflict', `a connection named "${name}" already exists`);
+    return spec;
   }
 
   private spec(kind: string): ConnectionKindSpec {

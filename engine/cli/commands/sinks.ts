@@ -5,6 +5,7 @@ import { QuarryError } from '../../errors.js';
 import { readSecret } from '../../connections/secret-input.js';
 import { severities, type Severity } from '../../types.js';
 import { findingsService } from '../../findings/service.js';
+import { collect, parseSettingArgs } from '../setting-args.js';
 import { kindEntry } from '../../findings/sink-registry.js';
 import { sinkKinds, type SinkKind } from '../../../connectors/sinks/types.js';
 
@@ -13,8 +14,6 @@ import { sinkKinds, type SinkKind } from '../../../connectors/sinks/types.js';
  * (passwords, API tokens, routing keys, webhook URLs) only from standard
  * input or a prompt that does not echo, never from the command line.
  */
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Where --url goes for each kind (webhook sinks have no base URL: the whole URL is their secret). */
 const urlSetting: Partial<Record<SinkKind, string>> = { servicenow: 'instanceUrl', jira: 'baseUrl', pagerduty: 'baseUrl' };
@@ -26,35 +25,6 @@ const secretPrompt: Record<string, string> = {
   routingKey: 'integration (routing) key',
   webhookUrl: 'webhook URL',
 };
-
-/** "key=value": numbers, booleans and JSON lists/objects are typed, everything else is text. */
-function parseSettings(pairs: string[], json: string | undefined): Record<string, unknown> {
-  let settings: Record<string, unknown> = {};
-  if (json) {
-    try {
-      settings = JSON.parse(json) as Record<string, unknown>;
-    } catch (err) {
-      throw new QuarryError('invalid_input', `--settings-json is not valid JSON: ${(err as Error).message}`);
-    }
-  }
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new QuarryError('invalid_input', `--setting takes name=value, got "${pair}"`);
-    const raw = pair.slice(eq + 1);
-    let value: unknown = raw;
-    if (/^-?\d+$/.test(raw)) value = Number(raw);
-    else if (raw === 'true' || raw === 'false') value = raw === 'true';
-    else if (/^[[{]/.test(raw)) {
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        value = raw;
-      }
-    }
-    settings[pair.slice(0, eq)] = value;
-  }
-  return settings;
-}
 
 export function registerSinkCommands(program: Command, io: CliIo): void {
   const global = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -76,7 +46,7 @@ export function registerSinkCommands(program: Command, io: CliIo): void {
     }) =>
       withEngine(global(), io, async ({ engine, api }) => {
         const entry = kindEntry(kind);
-        const settings = parseSettings(opts.setting, opts.settingsJson);
+        const settings = parseSettingArgs(opts.setting, opts.settingsJson);
         if (opts.url) {
           const key = urlSetting[entry.kind];
           if (!key) throw new QuarryError('invalid_input', `${entry.label} sinks take no --url: their webhook URL is a secret, read from standard input`);

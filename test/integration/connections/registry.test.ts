@@ -105,7 +105,8 @@ describe('ConnectionRegistry', () => {
     await expect(registry.add('log-analytics', 'bad', fakes.settings({ colour: 'blue' }), { clientSecret: 'x' })).rejects.toThrow(/Unrecognized key.*colour/);
     await expect(registry.add('log-analytics', 'bad', fakes.settings({ auth: 'magic' }), {})).rejects.toThrow(/auth: Invalid enum value/);
     await expect(registry.add('log-analytics', 'bad name!', fakes.settings(), { clientSecret: 'x' })).rejects.toThrow(/invalid connection name/);
-    await expect(registry.add('sql-server', 'mssql', {}, {})).rejects.toThrow(/kind "sql-server" are not supported in this build/);
+    await expect(registry.add('sql-server', 'mssql', {}, {})).rejects.toThrow(/invalid settings for sql-server connection "mssql": server: Required/);
+    await expect(registry.add('oracle', 'ora', {}, {})).rejects.toThrow(/kind "oracle" are not supported in this build \(supported: local, log-analytics, sql-server\)/);
     await expect(registry.add('log-analytics', 'no-secret', fakes.settings(), {})).rejects.toThrow(/needs clientSecret/);
     await expect(registry.add('log-analytics', 'odd', fakes.settings(), { clientSecret: 'x', apiKey: 'y' })).rejects.toThrow(/"apiKey" is not a secret/);
     expect(registry.list()).toEqual([]);
