@@ -7,7 +7,8 @@ export const apiMethodNames = [
   'app.info',
   'hunts.list', 'hunts.get', 'hunts.save', 'hunts.delete', 'hunts.import', 'hunts.importYaml', 'hunts.exportYaml',
   'runs.start', 'runs.cancel', 'runs.get', 'runs.list', 'runs.rows', 'runs.histogram',
-  'connections.list',
+  'connections.list', 'connections.get', 'connections.add', 'connections.remove', 'connections.test',
+  'connections.secretStatus', 'connections.setSecret', 'connections.clearSecret',
   'logs.import', 'logs.tables',
   'findings.list', 'findings.get', 'findings.ack', 'findings.close', 'findings.addNote',
   'deliveries.list', 'deliveries.retry',
@@ -15,9 +16,11 @@ export const apiMethodNames = [
   'findingRules.get', 'findingRules.set', 'routes.list', 'routes.set',
   'schedules.list', 'schedules.set', 'schedules.remove', 'schedules.pause', 'schedules.resume', 'schedules.pauseAll', 'schedules.resumeAll', 'schedules.history', 'schedules.status',
   'reports.export',
+  'enrichment.run', 'enrichment.cancel', 'enrichment.indicators', 'enrichment.rowVerdicts', 'enrichment.lookup', 'enrichment.extract',
+  'enrichment.quota', 'enrichment.getSettings', 'enrichment.setSettings', 'enrichment.keys', 'enrichment.setKey', 'enrichment.clearKey',
 ] as const;
 
-export const apiEventNames = ['run.started', 'run.progress', 'run.finished', 'finding.created', 'delivery.status', 'schedule.status'] as const;
+export const apiEventNames = ['run.started', 'run.progress', 'run.finished', 'finding.created', 'delivery.status', 'schedule.status', 'enrichment.progress', 'enrichment.finished'] as const;
 
 export type ApiMethodName = (typeof apiMethodNames)[number];
 export type ApiEventName = (typeof apiEventNames)[number];

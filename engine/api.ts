@@ -10,6 +10,8 @@ import { scheduleApiSchemas, type ScheduleApiResults, type SchedulerStatus } fro
 import { findingApiSchemas, type FindingApiResults, type DeliveryStatusEvent } from './findings/api.js';
 import type { Finding } from './findings/types.js';
 import { reportApiSchemas, type ReportApiResults } from './reports/api.js';
+import { enrichmentApiSchemas, type EnrichmentApiEvents, type EnrichmentApiResults } from './enrichment/api.js';
+import { connectionApiSchemas, type ConnectionApiResults } from './connections/api.js';
 
 /**
  * The one engine API. Every transport (MessagePort in the app, in-process in
@@ -58,6 +60,7 @@ export const apiSchemas = {
     filters: z.array(filterSchema).optional(),
   }),
   'connections.list': z.object({}).default({}),
+  ...connectionApiSchemas,
   'logs.import': z.object({
     file: z.string().min(1),
     table: z.string().min(1),
@@ -70,6 +73,7 @@ export const apiSchemas = {
   ...findingApiSchemas,
   ...scheduleApiSchemas,
   ...reportApiSchemas,
+  ...enrichmentApiSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
@@ -89,7 +93,7 @@ export interface RowsPage {
   rows: StoredValue[][];
 }
 
-export interface ApiResults extends FindingApiResults, ScheduleApiResults, ReportApiResults {
+export interface ApiResults extends FindingApiResults, ScheduleApiResults, ReportApiResults, ConnectionApiResults, EnrichmentApiResults {
   'app.info': AppInfo;
   'hunts.list': Hunt[];
   'hunts.get': Hunt;
@@ -110,7 +114,7 @@ export interface ApiResults extends FindingApiResults, ScheduleApiResults, Repor
 }
 
 /** Events the engine pushes to every client. */
-export interface ApiEvents {
+export interface ApiEvents extends EnrichmentApiEvents {
   'run.started': { runId: number; huntId: string };
   'run.progress': { runId: number; rows: number };
   'run.finished': Run;

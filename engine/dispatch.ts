@@ -8,6 +8,8 @@ import { miscHandlers } from './handlers/misc.js';
 import { findingHandlers } from './handlers/findings.js';
 import { scheduleHandlers } from './handlers/schedules.js';
 import { reportHandlers } from './handlers/reports.js';
+import { connectionApiHandlers } from './handlers/connections.js';
+import { enrichmentHandlers } from './handlers/enrichment.js';
 
 /** What a failed call returns over any transport: a code to branch on and a message to show. */
 export interface ApiError {
@@ -17,7 +19,7 @@ export interface ApiError {
 
 export type Dispatch = (method: string, args: unknown) => Promise<unknown>;
 
-const handlers = { ...huntHandlers, ...runHandlers, ...miscHandlers, ...findingHandlers, ...scheduleHandlers, ...reportHandlers } as Record<ApiMethod, (e: Engine, a: unknown) => unknown>;
+const handlers = { ...huntHandlers, ...runHandlers, ...miscHandlers, ...findingHandlers, ...scheduleHandlers, ...reportHandlers, ...connectionApiHandlers, ...enrichmentHandlers } as Record<ApiMethod, (e: Engine, a: unknown) => unknown>;
 
 /**
  * The single entry point of every transport: checks the method exists,

@@ -13,6 +13,7 @@ import { registerFindingCommands } from './commands/findings.js';
 import { registerDeliveryCommands } from './commands/deliveries.js';
 import { registerSinkCommands } from './commands/sinks.js';
 import { registerExportCommands } from './commands/export.js';
+import { registerEnrichCommands } from './commands/enrich.js';
 
 /** Exit codes: 0 success, 1 the command failed (bad input, unknown hunt, failed query), 2 bad usage. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerDeliveryCommands(program, io);
   registerSinkCommands(program, io);
   registerExportCommands(program, io);
+  registerEnrichCommands(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -2,6 +2,9 @@ import type { Db } from '../store/db.js';
 import { indicatorKey, maxVerdict, verdictRank, verdicts, type Indicator, type IndicatorType, type SkipReason, type Verdict } from './indicator.js';
 import { extractionSummary, type ExtractionSummary, type LookupState } from './run-store.js';
 import type { ProviderId } from './settings.js';
+import { Allowlist } from './allowlist.js';
+import { classifyValue } from './classify.js';
+import { refang } from './refang.js';
 
 /**
  * Reading a run's verdicts: per indicator (the most severe answer of any
@@ -135,4 +138,33 @@ export function indicatorRowIds(db: Db, runId: number, indicator: Indicator): nu
        WHERE i.run_id = ? AND i.indicator_type = ? AND i.value = ? ORDER BY r.row_id`)
     .pluck()
     .all(runId, indicator.type, indicator.value) as number[];
+}
+
+/**
+ * Every answer the run's lookups got, as (indicator value, verdict): what
+ * findings read to raise a severity. Empty for a run never enriched; an
+ * indicator still queued or failed everywhere has no entry.
+ */
+export function answeredVerdicts(db: Db, runId: number): Array<{ value: string; verdict: Verdict }> {
+  return db
+    .prepare(
+      `SELECT i.value, l.verdict FROM enrichment_run_indicators i JOIN enrichment_run_lookups l ON l.indicator_id = i.id
+       WHERE i.run_id = ? AND l.state = 'done' AND l.verdict IS NOT NULL`)
+    .all(runId) as Array<{ value: string; verdict: Verdict }>;
+}
+
+const noAllowlist = new Allowlist();
+
+/**
+ * The values as given plus the canonical indicator each stands for (a
+ * finding's entity "HXXP://Evil[.]com" is the indicator "http://evil.com/"),
+ * so entity values and extracted indicators compare equal.
+ */
+export function indicatorValuesOf(values: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) {
+    out.add(v);
+    for (const c of classifyValue(refang(v.trim()), { allowlist: noAllowlist })) out.add(c.value);
+  }
+  return [...out];
 }

@@ -11,7 +11,8 @@ import { getFindingRule, setFindingRule, type EffectiveRule, type FindingRuleInp
 import { listRoutes, setRoutes, type Route, type RouteInput } from './routing.js';
 import { SinkRegistry, getSink } from './sink-registry.js';
 import type { Delivery, ExternalTicket, Finding, FindingDetail, FindingFilter, FindingNote } from './types.js';
-import { nullVerdictSource, type VerdictSource } from './verdicts.js';
+import { indicatorVerdictSource, type VerdictSource } from './verdicts.js';
+import { answeredVerdicts, indicatorValuesOf } from '../enrichment/run-verdicts.js';
 
 /**
  * Findings for one engine: evaluating finished runs, the hunter's triage
@@ -32,12 +33,13 @@ export interface FindingsOptions {
 export class FindingsService {
   readonly sinks: SinkRegistry;
   readonly worker: OutboxWorker;
-  private verdicts: VerdictSource = nullVerdictSource;
+  private verdicts: VerdictSource;
   private http: HttpClient;
   private random: () => number = Math.random;
   private policy: OutboxPolicy = defaultOutboxPolicy;
 
   constructor(private readonly engine: Engine) {
+    this.verdicts = runVerdictSource(engine);
     this.sinks = new SinkRegistry(engine.db, engine.secrets, engine.clock);
     // Retry-After given as an HTTP date is read against the engine's clock, so a fake clock governs it too.
     this.http = createHttpClient({ now: () => engine.clock.now().getTime() });
@@ -181,6 +183,12 @@ export class FindingsService {
       throw err;
     }
   }
+}
+
+/** The verdicts enrichment stored with the run; entity values match the indicators they canonically are. */
+function runVerdictSource(engine: Engine): VerdictSource {
+  const stored = indicatorVerdictSource((runId) => answeredVerdicts(engine.db, runId));
+  return { maxVerdictFor: (runId, values) => stored.maxVerdictFor(runId, indicatorValuesOf(values)) };
 }
 
 const services = new WeakMap<Engine, FindingsService>();
