@@ -2,6 +2,7 @@ import type { Db } from '../store/db.js';
 import { quoteIdent } from '../store/db.js';
 import type { ResultColumn, StoredValue } from '../types.js';
 import { QuarryError, notFound } from '../errors.js';
+import { insertRows, prepareGroupedInsert } from '../store/grouped-insert.js';
 
 /** Rows of one run live in their own table, columns named c0..cN so any column name from any source fits. */
 export const resultsTableName = (runId: number): string => `results_${runId}`;
@@ -33,10 +34,8 @@ export class ResultWriter {
       columns.forEach((c, i) => addColumn.run(this.runId, i, c.name, c.type));
       this.db.prepare('UPDATE runs SET results_table = ? WHERE id = ?').run(table, this.runId);
     })();
-    const stmt = this.db.prepare(`INSERT INTO ${table} VALUES (${cols.map(() => '?').join(', ')})`);
-    this.insert = this.db.transaction((rows: StoredValue[][]) => {
-      for (const row of rows) stmt.run(row);
-    });
+    const grouped = prepareGroupedInsert(this.db, table, cols.length);
+    this.insert = this.db.transaction((rows: StoredValue[][]) => insertRows(grouped, rows));
   }
 
   write(rows: StoredValue[][]): void {

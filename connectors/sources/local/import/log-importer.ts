@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { ColumnType, StoredValue } from '../../../../engine/types.js';
 import { QuarryError, errorMessage } from '../../../../engine/errors.js';
 import { quoteIdent } from '../../../../engine/store/db.js';
+import { prepareGroupedInsert } from '../../../../engine/store/grouped-insert.js';
 import { sqlTypeOf } from '../local-db.js';
 import { CsvParser, CsvSyntaxError } from './csv-parser.js';
 import { JsonArrayReader, JsonLinesReader, JsonSyntaxError } from './json-records.js';
@@ -318,12 +319,10 @@ class TableWriter {
 
   private prepareInsert(): void {
     const cols = this.plans.map((p) => quoteIdent(p.name)).join(', ');
-    const row = `(${this.plans.map(() => '?').join(', ')})`;
-    const insert = `INSERT INTO ${quoteIdent(this.table)} (${cols}) VALUES `;
-    this.stmt = this.db.prepare(insert + row);
-    // SQLite allows 32766 bound values per statement; 64 rows a group is past the point of diminishing returns.
-    this.groupRows = Math.max(1, Math.min(64, Math.floor(32766 / Math.max(1, this.plans.length))));
-    this.groupStmt = this.db.prepare(insert + Array(this.groupRows).fill(row).join(', '));
+    const grouped = prepareGroupedInsert(this.db, `${quoteIdent(this.table)} (${cols})`, this.plans.length);
+    this.stmt = grouped.single;
+    this.groupRows = grouped.groupRows;
+    this.groupStmt = grouped.group;
   }
 }
 
