@@ -2,12 +2,14 @@ import type { Engine } from '../../engine/engine.js';
 import { Scheduler } from '../../engine/scheduler/scheduler.js';
 import { findingsService } from '../../engine/findings/service.js';
 import { errorMessage } from '../../engine/errors.js';
+import { startAutoEnrichment } from '../../engine/enrichment/auto-enrich.js';
 
 /**
  * What keeps working while Quarry sits in the tray: the scheduler (unless
  * `quarry daemon` already holds this data directory's scheduler lock, in which
- * case the daemon runs the schedules and the app only shows them) and the
- * outbox worker delivering findings to their sinks.
+ * case the daemon runs the schedules and the app only shows them), the
+ * outbox worker delivering findings to their sinks, and enrichment of
+ * finished runs.
  */
 export function startBackground(engine: Engine, log: (line: string) => void): { stop(): Promise<void> } {
   let scheduler: Scheduler | null = null;
@@ -24,8 +26,10 @@ export function startBackground(engine: Engine, log: (line: string) => void): { 
   }
   const worker = findingsService(engine).worker;
   worker.start();
+  const enrichment = startAutoEnrichment(engine, log);
   return {
     async stop() {
+      enrichment.stop();
       worker.stop();
       await scheduler?.stop();
     },

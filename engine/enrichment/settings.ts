@@ -70,6 +70,12 @@ export const enrichmentSettingsSchema = z
     requestTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
     /** VirusTotal engines that must call a file or address malicious before Quarry does (fewer make it suspicious). */
     virusTotalMaliciousThreshold: z.number().int().min(1).default(3),
+    /**
+     * Where Quarry runs in the background (the app, `quarry daemon`): enrich every
+     * run when it finishes, with the providers that have keys, and resume queued
+     * lookups on start. Off: only `quarry enrich` / the Enrich button do it.
+     */
+    autoEnrich: z.boolean().default(true),
   })
   .strict();
 

@@ -6,6 +6,8 @@ import type { ExportFormat, ReportTarget } from '../reports/model.js';
 import { defaultReportExtras } from '../reports/extras.js';
 import { exportToFile, renderText, textFormats, type TextFormat } from '../reports/export.js';
 import { pdfPrinterFor } from '../reports/pdf.js';
+import { targetRuns } from '../reports/build.js';
+import { ensureIndicatorsExtracted } from '../enrichment/auto-enrich.js';
 
 type H<K extends keyof ApiResults & `reports.${string}`> = (e: Engine, a: ApiParsedArgs<K>) => ApiResults[K] | Promise<ApiResults[K]>;
 
@@ -36,12 +38,19 @@ function toTarget(t: ApiParsedArgs<'reports.export'>['target']): ReportTarget {
   return { kind: 'range', from: new Date(t.from).toISOString(), to: new Date(t.to).toISOString() };
 }
 
+/** A report lists the indicators its runs hold: runs never enriched have theirs extracted first (locally, no lookups). */
+export async function extractForReport(engine: Engine, target: ReportTarget): Promise<void> {
+  const { runs } = targetRuns(engine.db, defaultReportExtras(engine.db), target);
+  await ensureIndicatorsExtracted(engine, runs.filter((r) => r.status === 'succeeded').map((r) => r.id));
+}
+
 export const reportHandlers: { [K in keyof ApiResults & `reports.${string}`]: H<K> } = {
   'reports.export': async (e, a) => {
     const target = toTarget(a.target);
     if (!a.path && !(textFormats as readonly string[]).includes(a.format)) {
       throw new QuarryError('invalid_input', `reports.export: a ${a.format} export needs a path (only ${textFormats.join(', ')} come back as text)`);
     }
+    await extractForReport(e, target);
     // A reader of its own: a long export reads a consistent snapshot while runs keep writing.
     const reader = e.openReader();
     try {

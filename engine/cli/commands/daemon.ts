@@ -7,6 +7,7 @@ import { Scheduler, type SchedulerLogEvent } from '../../scheduler/scheduler.js'
 import { parseDuration } from '../../scheduler/duration.js';
 import { listSchedules } from '../../scheduler/schedule-repo.js';
 import { findingsService } from '../../findings/service.js';
+import { startAutoEnrichment } from '../../enrichment/auto-enrich.js';
 import type { ScheduledRun } from '../../scheduler/views.js';
 
 /** One line per finished run on standard output, e.g. for journald; everything else goes to standard error. */
@@ -55,7 +56,7 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
   const global = (): GlobalOptions => program.opts<GlobalOptions>();
   program
     .command('daemon')
-    .description('run scheduled hunts and deliver findings until stopped (SIGINT/SIGTERM); for systemd, Task Scheduler or a terminal')
+    .description('run scheduled hunts, enrich their results and deliver findings until stopped (SIGINT/SIGTERM); for systemd, Task Scheduler or a terminal')
     .option('--concurrency <n>', 'runs at once across all hunts', '2')
     .option('--max-jitter <duration>', 'spread of start times across hunts (at most 10% of a schedule\'s period)', '60s')
     .action((o: { concurrency: string; maxJitter: string }) =>
@@ -77,10 +78,12 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
           // The daemon also delivers findings (its own and any left queued), so a headless install still files tickets.
           const outbox = findingsService(engine).worker;
           outbox.start();
+          const enrichment = startAutoEnrichment(engine, (line) => io.stderr.write(`quarry daemon: ${line}\n`));
           io.stderr.write(`quarry daemon: pid ${process.pid}, ${plural(listSchedules(engine.db).length, 'scheduled hunt')} in ${engine.dataDir}; SIGINT or SIGTERM stops it\n`);
           const why = await signal.stopped;
           const inFlight = scheduler.status().running.length;
           io.stderr.write(`quarry daemon: ${why}: stopping${inFlight ? `; ${plural(inFlight, 'run')} in flight will be marked interrupted and run again on the next start` : ''}\n`);
+          enrichment.stop();
           outbox.stop();
           await scheduler.stop();
           if (why === 'lock lost') throw new CliFailure('stopped: another scheduler took over this data directory', true);

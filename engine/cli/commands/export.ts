@@ -7,6 +7,7 @@ import { defaultReportExtras } from '../../reports/extras.js';
 import { exportToFile, writeExport, type ExportOutcome } from '../../reports/export.js';
 import { pdfPrinterFor } from '../../reports/pdf.js';
 import { parseTarget } from '../../reports/target.js';
+import { extractForReport } from '../../handlers/reports.js';
 
 /**
  * `quarry export <run|finding> --format F [--out FILE]` and
@@ -42,6 +43,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
         }
         const format = opts.format as ExportFormat;
         const target = parseTarget(ref, { from: opts.from, to: opts.to });
+        await extractForReport(engine, target);
         const reader = engine.openReader();
         try {
           const deps = { db: reader, clock: engine.clock, extras: defaultReportExtras(reader), printToPdf: pdfPrinterFor(engine) };

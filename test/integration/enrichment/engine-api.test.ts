@@ -1,88 +1,15 @@
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Engine } from '../../../engine/engine.js';
-import { createDispatcher } from '../../../engine/dispatch.js';
-import { createClient, type QuarryClient } from '../../../engine/client.js';
-import { MemorySecretStore } from '../../../engine/secrets/secret-store.js';
+import { describe, expect, it } from 'vitest';
 import { enrichmentSettingsFile } from '../../../engine/enrichment/settings-file.js';
 import type { EnrichProgress } from '../../../engine/enrichment/enrich-run.js';
 import type { EnrichmentRunSummary } from '../../../engine/enrichment/engine-enrichment.js';
-import { startVirusTotalFake, type VirusTotalFake } from '../fakes/virustotal/index.js';
-import { startXForceFake, type XForceFake } from '../fakes/xforce/index.js';
-import { startOtxFake, type OtxFake } from '../fakes/otx/index.js';
-import { tempDir } from '../../helpers/temp-dir.js';
-import { writeTempFile } from '../../helpers/engine.js';
+import { C2_IP, QUIET_IP, VT_KEY, createWorld, runBeaconHunt } from './api-world.js';
 
 /**
  * Enrichment through the engine API, as the app and the CLI use it: keys that
  * only go into the keychain, settings in <dataDir>/enrichment.json, a run's
  * indicators and verdicts, and findings whose severity the verdicts raise.
  */
-
-const C2_IP = '185.220.101.4';
-const QUIET_IP = '45.33.32.156';
-const VT_KEY = 'vt-test-key';
-
-interface World {
-  engine: Engine;
-  api: QuarryClient;
-  secrets: MemorySecretStore;
-  vt: VirusTotalFake;
-  xf: XForceFake;
-  otx: OtxFake;
-}
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function createWorld(): Promise<World> {
-  const dataDir = tempDir('quarry-enrich-api-');
-  const secrets = new MemorySecretStore();
-  const [vt, xf, otx] = await Promise.all([startVirusTotalFake({ apiKey: VT_KEY }), startXForceFake(), startOtxFake()]);
-  const engine = await Engine.open({ dataDir, secrets, sampleData: false });
-  cleanups.push(async () => {
-    if (engine.db.open) engine.close();
-    await Promise.all([vt.close(), xf.close(), otx.close()]);
-  });
-  const dispatch = createDispatcher(engine);
-  const api = createClient((m, a) => dispatch(m, a), (event, listener) => {
-    engine.events.on(event, listener);
-    return () => engine.events.off(event, listener);
-  });
-  // The fakes stand in for the real services; the minute quota is lifted so a test never waits for it.
-  await api.enrichment.setSettings({
-    settings: {
-      providers: {
-        virustotal: { baseUrl: vt.url, perMinute: null },
-        xforce: { baseUrl: xf.url },
-        otx: { baseUrl: otx.url },
-      },
-    },
-  });
-  return { engine, api, secrets, vt, xf, otx };
-}
-
-/** Outbound connections by host, as a firewall log would show them; the hunt groups by destination. */
-async function runBeaconHunt(w: World): Promise<number> {
-  const csv = ['TimeGenerated,DestinationIP,DeviceName'];
-  for (let i = 0; i < 6; i++) csv.push(`2026-03-10T09:0${i}:00Z,${C2_IP},ws-${i}`);
-  for (let i = 0; i < 3; i++) csv.push(`2026-03-10T10:0${i}:00Z,${QUIET_IP},ws-${i}`);
-  csv.push('2026-03-10T11:00:00Z,10.1.2.3,ws-9');
-  await w.engine.importLogs({ file: writeTempFile('fw.csv', csv.join('\n')), table: 'Firewall' });
-  const hunt = w.engine.hunts.save({
-    name: 'Beaconing to rare hosts',
-    language: 'sql',
-    connection: 'local',
-    query: 'SELECT DestinationIP, count(*) AS Hits FROM Firewall GROUP BY DestinationIP',
-    severity: 'low',
-    entityMappings: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'DestinationIP' }] }],
-  });
-  const run = await w.engine.runner.run({ hunt: hunt.id });
-  expect(run.status).toBe('succeeded');
-  return run.id;
-}
 
 describe('enrichment through the engine API', () => {
   it('a malicious VirusTotal verdict raises the finding of the run it was found in', async () => {
