@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { quarry, type CliResult } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp-dir.js';
-import { KeytarSecretStore } from '../../../engine/secrets/keytar-store.js';
-import { errorMessage } from '../../../engine/errors.js';
 import { caPath } from '../fakes/tls/index.js';
 import { DATABASE, PASSWORD, USER, startFake } from '../sql-server/helpers.js';
 import { CLIENT_SECRET, WORKSPACE, startAzureFakes } from '../fakes/log-analytics/index.js';
+import { testKeychain } from '../../helpers/keychain.js';
 
 /**
  * `quarry connections …` as a user runs it: the real CLI in a child process,
@@ -19,29 +17,7 @@ import { CLIENT_SECRET, WORKSPACE, startAzureFakes } from '../fakes/log-analytic
  */
 
 // A service name of its own (the CLI honours QUARRY_KEYCHAIN_SERVICE), so a developer's real "Quarry" entries are never touched.
-const service = `Quarry-test-${randomUUID()}`;
-const keychain = new KeytarSecretStore(service);
-
-async function probe(): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the Secret Service did not answer within 10 s')), 10_000);
-  });
-  try {
-    await Promise.race([keychain.probe(), timeout]);
-    return null;
-  } catch (err) {
-    return errorMessage(err);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const unavailable = await probe();
-const inCi = Boolean(process.env.CI);
-if (unavailable && !inCi) {
-  console.warn(`[keytar] skipping the connections CLI keychain tests: ${unavailable}. Run them with: scripts/with-keyring.sh npx vitest run test/integration/connections`);
-}
+const { service, store: keychain, unavailable, skip } = await testKeychain('connections CLI', 'test/integration/connections');
 
 /** A CLI on a fresh data dir that records everything it printed. */
 function cliOn(env: NodeJS.ProcessEnv = {}) {
@@ -69,7 +45,7 @@ function expectNotOnDisk(dataDir: string, secret: string): void {
 
 const huntYaml = (fields: Record<string, string>) => `${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('\n')}\n`;
 
-describe.skipIf(unavailable !== null && !inCi)('quarry connections with the OS keychain', () => {
+describe.skipIf(skip)('quarry connections with the OS keychain', () => {
   afterAll(async () => {
     if (unavailable) return;
     for (const account of await keychain.accounts('')) await keychain.delete(account);

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { quarry, type CliResult } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { writeTempFile } from '../../helpers/engine.js';
 import { Engine } from '../../../engine/engine.js';
-import { KeytarSecretStore } from '../../../engine/secrets/keytar-store.js';
-import { errorMessage } from '../../../engine/errors.js';
 import type { Finding } from '../../../engine/findings/types.js';
 import { startVirusTotalFake, type VirusTotalFake } from '../fakes/virustotal/index.js';
+import { testKeychain } from '../../helpers/keychain.js';
 
 /**
  * `quarry enrich …` and `quarry ioc …` as a user runs them: the real CLI in a
@@ -19,31 +17,9 @@ import { startVirusTotalFake, type VirusTotalFake } from '../fakes/virustotal/in
  * file of the data directory (not there) and in the keychain (there).
  */
 
-const service = `Quarry-test-${randomUUID()}`;
-const keychain = new KeytarSecretStore(service);
+const { service, store: keychain, unavailable, skip } = await testKeychain('enrichment CLI', 'test/integration/enrichment');
 const VT_KEY = 'vt-cli-key-5f0c2a9e';
 const C2_IP = '185.220.101.4';
-
-async function probe(): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the Secret Service did not answer within 10 s')), 10_000);
-  });
-  try {
-    await Promise.race([keychain.probe(), timeout]);
-    return null;
-  } catch (err) {
-    return errorMessage(err);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const unavailable = await probe();
-const inCi = Boolean(process.env.CI);
-if (unavailable && !inCi) {
-  console.warn(`[keytar] skipping the enrichment CLI keychain tests: ${unavailable}. Run them with: scripts/with-keyring.sh npx vitest run test/integration/enrichment`);
-}
 
 const fakes: VirusTotalFake[] = [];
 afterEach(async () => {
@@ -81,7 +57,7 @@ function expectNotOnDisk(dataDir: string, secret: string): void {
   for (const file of files) expect(fs.readFileSync(file).includes(Buffer.from(secret)), `secret found in ${file}`).toBe(false);
 }
 
-describe.skipIf(unavailable !== null && !inCi)('quarry enrich with the OS keychain', () => {
+describe.skipIf(skip)('quarry enrich with the OS keychain', () => {
   afterAll(async () => {
     if (unavailable) return;
     for (const account of await keychain.accounts('')) await keychain.delete(account);

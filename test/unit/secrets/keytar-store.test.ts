@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeytarSecretStore } from '../../../engine/secrets/keytar-store.js';
-import { errorMessage } from '../../../engine/errors.js';
+import { randomUUID } from 'node:crypto';
 import { openStore } from '../../../engine/store/db.js';
 import { ConnectionRegistry } from '../../../engine/connections/registry.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { testKeychain } from '../../helpers/keychain.js';
 
 /**
  * The OS keychain for real: libsecret talking to the Secret Service over
@@ -13,31 +12,9 @@ import { tempDir } from '../../helpers/temp-dir.js';
  * tests; on a developer machine without one they are skipped, saying why.
  */
 
-// A service name of its own, so the test never reads or writes a developer's real "Quarry" entries.
-const store = new KeytarSecretStore(`Quarry-test-${randomUUID()}`);
+const { store, unavailable, skip } = await testKeychain('OS keychain', 'test/unit/secrets');
 
-async function probe(): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the Secret Service did not answer within 10 s')), 10_000);
-  });
-  try {
-    await Promise.race([store.probe(), timeout]);
-    return null;
-  } catch (err) {
-    return errorMessage(err);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const unavailable = await probe();
-const inCi = Boolean(process.env.CI);
-if (unavailable && !inCi) {
-  console.warn(`[keytar] skipping the OS keychain tests: ${unavailable}. Run them with: scripts/with-keyring.sh npx vitest run test/unit/secrets`);
-}
-
-describe.skipIf(unavailable !== null && !inCi)('KeytarSecretStore against the real Secret Service', () => {
+describe.skipIf(skip)('KeytarSecretStore against the real Secret Service', () => {
   beforeAll(() => {
     if (unavailable) {
       throw new Error(`no Secret Service is reachable (${unavailable}); in CI the tests must run under scripts/with-keyring.sh`);
