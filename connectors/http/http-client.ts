@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 
 /**
  * The one HTTP helper for connectors that talk JSON over fetch (enrichers,
@@ -77,6 +78,35 @@ export interface HttpClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Responses larger than this are cut (error pages, runaway bodies). */
   maxBodyBytes?: number;
+  /** Proxy settings; by default HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case) from the environment. */
+  proxy?: ProxySettings;
+}
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  /** Comma-separated hosts (and `.domain` suffixes) reached directly. */
+  noProxy?: string;
+}
+
+const env = (name: string): string | undefined => process.env[name] || process.env[name.toLowerCase()] || undefined;
+
+/** The environment's proxy; loopback (fakes, local services) is always reached directly. */
+export function proxyFromEnvironment(): ProxySettings {
+  const noProxy = [env('NO_PROXY'), 'localhost,127.0.0.1,[::1]'].filter(Boolean).join(',');
+  return { httpProxy: env('HTTP_PROXY'), httpsProxy: env('HTTPS_PROXY'), noProxy };
+}
+
+/**
+ * Node's global fetch ignores proxy variables; behind a corporate proxy every
+ * lookup and ticket would fail. With a proxy set, requests go through undici's
+ * fetch and a proxy agent that honours NO_PROXY.
+ */
+function proxiedFetch(settings: ProxySettings): typeof fetch | null {
+  if (!settings.httpProxy && !settings.httpsProxy) return null;
+  const dispatcher = new EnvHttpProxyAgent(settings);
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as typeof fetch;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -101,7 +131,7 @@ export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelay
 const describe = (method: string, url: URL): string => `${method} ${url.origin}${url.pathname}`;
 
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.fetch ?? proxiedFetch(opts.proxy ?? proxyFromEnvironment()) ?? fetch;
   const sleep = opts.sleep ?? realSleep;
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
