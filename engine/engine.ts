@@ -9,7 +9,7 @@ import { markInterruptedRuns } from './runs/run-repo.js';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store.js';
 import { DEFAULT_LOCAL_CONNECTION, ensureLocalConnection, getConnection } from './local-connections.js';
 import type { Connection, ConnectionKind } from './types.js';
-import type { Source, SourceFactory } from '../connectors/sources/types.js';
+import type { SignInEvent, Source, SourceFactory } from '../connectors/sources/types.js';
 import { ConnectionRegistry } from './connections/registry.js';
 import { defaultConnectionKinds, type ConnectionKinds } from './connections/kinds.js';
 import { localDbPath, openLocalDb } from '../connectors/sources/local/local-db.js';
@@ -29,8 +29,13 @@ export interface EngineOptions {
   kinds?: ConnectionKinds;
   /** Replaces the source factory of a kind (tests: a fake's CA, a gated source). */
   sources?: Partial<Record<ConnectionKind, SourceFactory>>;
-  /** Where sign-in instructions (device code) are shown; the source's default is standard error. */
-  userPrompt?: (message: string) => void;
+  /**
+   * Device-code sign-ins also go here (the CLI prints them on standard error);
+   * every client gets them as the `connection.signIn` event either way.
+   */
+  onSignIn?: (event: SignInEvent) => void;
+  /** Whether interactive browser sign-in may launch a browser (default true; the desktop app's engine host sets false: README, Connections). */
+  browserSignIn?: boolean;
 }
 
 /** The kinds with any test-supplied factories swapped in. */
@@ -64,10 +69,14 @@ export class Engine {
     readonly clock: Clock,
     readonly secrets: SecretStore,
     kinds: ConnectionKinds,
-    userPrompt: ((message: string) => void) | undefined,
+    signIn: Pick<EngineOptions, 'onSignIn' | 'browserSignIn'>,
   ) {
     this.events.setMaxListeners(0);
-    this.connections = new ConnectionRegistry({ db, secrets, dataDir, clock, kinds, ...(userPrompt ? { userPrompt } : {}) });
+    const onSignIn = (event: SignInEvent): void => {
+      this.events.emit('connection.signIn', event);
+      signIn.onSignIn?.(event);
+    };
+    this.connections = new ConnectionRegistry({ db, secrets, dataDir, clock, kinds, onSignIn, browserSignIn: signIn.browserSignIn });
     this.hunts = new HuntLibrary(db, clock);
     this.runner = new Runner({ db, hunts: this.hunts, clock, events: this.events, openSource: (name) => this.openSource(name) });
   }
@@ -77,7 +86,7 @@ export class Engine {
     const db = openStore(dataDir);
     const clock = opts.clock ?? systemClock;
     const kinds = withSources(opts.kinds ?? defaultConnectionKinds, opts.sources ?? {});
-    const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), kinds, opts.userPrompt);
+    const engine = new Engine(dataDir, db, clock, opts.secrets ?? new MemorySecretStore(), kinds, opts);
     markInterruptedRuns(db, clock.now());
     attachFindings(engine); // findings are evaluated when a run finishes
     const { connection, created } = ensureLocalConnection(db, DEFAULT_LOCAL_CONNECTION, clock.now());

@@ -33,6 +33,15 @@ export interface SourceContext {
 
 export type SourceFactory = (connection: Connection, ctx: SourceContext) => Source;
 
+/**
+ * A source asking the hunter to sign in (device code: open `verificationUri`,
+ * enter `userCode`), then how it ended. The engine sends both to every client
+ * as the `connection.signIn` event; the CLI prints the waiting message.
+ */
+export type SignInEvent =
+  | { state: 'waiting'; connection: string; message: string; verificationUri: string; userCode: string }
+  | { state: 'finished'; connection: string; signedIn: boolean };
+
 /** The query language each kind of connection speaks. */
 export const languageOfKind: Record<Connection['kind'], QueryLanguage> = {
   local: 'sql',

@@ -26,7 +26,9 @@ const pdf = pdfRequests((msg) => process.parentPort.postMessage(msg));
 async function openEngine(): Promise<{ engine: Engine; dispatch: Dispatch; background: { stop(): Promise<void> } }> {
   const dataDir = process.env.QUARRY_DATA_DIR;
   if (!dataDir) throw new Error('the engine host needs QUARRY_DATA_DIR');
-  const engine = await Engine.open({ dataDir, secrets: await createCliSecretStore() });
+  // Device-code sign-ins reach the windows as the connection.signIn event. Interactive browser sign-in stays
+  // CLI-only: @azure/identity would launch the browser itself, past main's guarded openExternal.
+  const engine = await Engine.open({ dataDir, secrets: await createCliSecretStore(), browserSignIn: false });
   setPdfPrinter(engine, pdf.print);
   return { engine, dispatch: createDispatcher(engine), background: startBackground(engine, log) };
 }

@@ -23,7 +23,7 @@ export async function withEngine<T>(global: GlobalOptions, io: CliIo, fn: (ctx: 
     // The OS keychain, loaded only when a command first needs a secret.
     secrets: await createCliSecretStore(),
     // Device-code sign-in instructions, on stderr so that --json output stays clean.
-    userPrompt: (message) => void io.stderr.write(`${message}\n`),
+    onSignIn: (e) => void (e.state === 'waiting' && io.stderr.write(`${e.message}\n`)),
   });
   const dispatch = createDispatcher(engine);
   const api = createClient(

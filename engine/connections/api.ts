@@ -5,7 +5,8 @@ import type { ConnectionRegistry, ConnectionTestResult, SecretStatus } from './r
 /**
  * The connections part of the engine API, ready for engine/api.ts to spread
  * into `apiSchemas` / `ApiResults` and for the dispatcher to route to.
- * Secrets only go in (add, setSecret); nothing here returns one.
+ * Secrets only go in (add, setSecret); nothing here returns one. Device-code
+ * sign-ins reach clients as the `connection.signIn` event (see engine.ts).
  */
 
 const connectionRef = z.object({ connection: z.string().min(1) });
@@ -22,6 +23,12 @@ export const connectionApiSchemas = {
   'connections.get': connectionRef,
   'connections.remove': connectionRef,
   'connections.test': connectionRef,
+  'connections.cancelTest': connectionRef,
+  /** Non-secret settings only: merged over the stored ones, `unset` ones go back to their defaults; secrets are untouched. */
+  'connections.update': connectionRef.extend({
+    settings: z.record(z.unknown()).default({}),
+    unset: z.array(z.string().min(1)).default([]),
+  }),
   'connections.secretStatus': connectionRef,
   'connections.setSecret': connectionRef.extend({ field: secretField, value: z.string().min(1) }),
   'connections.clearSecret': connectionRef.extend({ field: secretField }),
@@ -35,6 +42,8 @@ export interface ConnectionApiResults {
   'connections.get': Connection & { secrets: SecretStatus[] };
   'connections.remove': { name: string; secretsDeleted: number };
   'connections.test': ConnectionTestResult;
+  'connections.cancelTest': { cancelled: boolean };
+  'connections.update': Connection & { secrets: SecretStatus[] };
   'connections.secretStatus': SecretStatus[];
   'connections.setSecret': { connection: string; field: string; set: true };
   'connections.clearSecret': { connection: string; field: string; deleted: boolean };
@@ -42,13 +51,18 @@ export interface ConnectionApiResults {
 
 type Handlers = { [M in ConnectionApiMethod]: (args: ConnectionApiArgs<M>) => Promise<ConnectionApiResults[M]> };
 
-/** Handlers over a registry; `signal` lets a transport cancel a long connection test. */
+/** Handlers over a registry; `signal` aborts every test they start (clients cancel one with `connections.cancelTest`). */
 export function connectionHandlers(registry: ConnectionRegistry, signal?: AbortSignal): Handlers {
   return {
     'connections.add': (a) => registry.add(a.kind, a.name, a.settings, a.secrets),
     'connections.get': async (a) => ({ ...registry.get(a.connection), secrets: await registry.secretStatus(a.connection) }),
     'connections.remove': (a) => registry.remove(a.connection),
     'connections.test': (a) => registry.test(a.connection, signal),
+    'connections.cancelTest': async (a) => ({ cancelled: registry.cancelTest(a.connection) }),
+    'connections.update': async (a) => {
+      const c = await registry.update(a.connection, { settings: a.settings, unset: a.unset });
+      return { ...c, secrets: await registry.secretStatus(c.id) };
+    },
     'connections.secretStatus': (a) => registry.secretStatus(a.connection),
     'connections.setSecret': async (a) => {
       await registry.setSecret(a.connection, a.field, a.value);

@@ -6,7 +6,7 @@ import type { Connection, ConnectionKind } from '../types.js';
 import { QuarryError, errorMessage } from '../errors.js';
 import { secretAccount, type SecretStore } from '../secrets/secret-store.js';
 import { DEFAULT_LOCAL_CONNECTION, findConnection, getConnection, listConnections } from '../local-connections.js';
-import type { Source } from '../../connectors/sources/types.js';
+import type { SignInEvent, Source } from '../../connectors/sources/types.js';
 import type { LogAnalyticsContext } from '../../connectors/sources/log-analytics/log-analytics-source.js';
 import { defaultConnectionKinds, type ConnectionKindSpec, type ConnectionKinds } from './kinds.js';
 
@@ -17,8 +17,16 @@ export interface ConnectionRegistryDeps {
   clock?: Clock;
   /** Defaults to every kind this build supports; tests swap factories (e.g. to trust a fake's CA). */
   kinds?: ConnectionKinds;
-  /** Where sign-in instructions (device code) are shown. */
-  userPrompt?: (message: string) => void;
+  /** Where sign-in instructions (device code) and their outcome go. */
+  onSignIn?: (event: SignInEvent) => void;
+  /** False in the desktop app's engine: interactive browser sign-in is CLI-only (see credentials.ts). */
+  browserSignIn?: boolean;
+}
+
+/** What `update` changes: settings merged over the stored ones, and settings dropped (back to their defaults). */
+export interface SettingsChange {
+  settings?: Record<string, unknown>;
+  unset?: string[];
 }
 
 export interface SecretStatus {
@@ -48,6 +56,8 @@ const SECRET_LIKE = /secret|password|passwd|pwd|token|apikey|api_key|credential|
 export class ConnectionRegistry {
   private readonly kinds: ConnectionKinds;
   private readonly clock: Clock;
+  /** Connection id → its tests now running, so `cancelTest` can abort them. */
+  private readonly testsInFlight = new Map<string, Set<AbortController>>();
 
   constructor(private readonly deps: ConnectionRegistryDeps) {
     this.kinds = deps.kinds ?? defaultConnectionKinds;
@@ -96,6 +106,25 @@ export class ConnectionRegistry {
       throw new QuarryError('internal', `could not add connection "${name}": ${errorMessage(err)}`);
     }
     return this.get(id);
+  }
+
+  /**
+   * Changes a connection's non-secret settings with the checks `add` makes (the
+   * kind's schema, no secret-like names, no stored secret's value); its
+   * secrets in the keychain are left as they are.
+   */
+  async update(nameOrId: string, change: SettingsChange): Promise<Connection> {
+    const c = this.get(nameOrId);
+    const spec = this.spec(c.kind);
+    const unset = new Set(change.unset ?? []);
+    const both = Object.keys(change.settings ?? {}).filter((k) => unset.has(k));
+    if (both.length) throw new QuarryError('invalid_input', `${both.join(', ')}: both set and unset for "${c.name}"`);
+    const merged = Object.fromEntries(Object.entries({ ...c.settings, ...change.settings }).filter(([k]) => !unset.has(k)));
+    const clean = this.validateSettings(spec, c.name, merged, await this.storedSecrets(c, spec));
+    const ts = this.clock.now().toISOString();
+    this.deps.db.prepare('UPDATE connections SET settings = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(clean), ts, c.id);
+    spec.forget?.(c.id);
+    return this.get(c.id);
   }
 
   list(): Connection[] {
@@ -160,31 +189,56 @@ export class ConnectionRegistry {
     const ctx: LogAnalyticsContext = {
       dataDir: this.deps.dataDir,
       secret: (field) => this.deps.secrets.get(secretAccount(connection.id, field)),
-      ...(this.deps.userPrompt ? { userPrompt: this.deps.userPrompt } : {}),
+      ...(this.deps.onSignIn ? { onSignIn: this.deps.onSignIn } : {}),
+      ...(this.deps.browserSignIn === false ? { browserSignIn: false } : {}),
     };
     return { connection, source: spec.factory(connection, ctx) };
   }
 
-  /** Opens the connection's source and runs its own check; failures name the connection (the sources' messages already do). */
+  /**
+   * Opens the connection's source and runs its own check; failures name the
+   * connection (the sources' messages already do). `signal` or `cancelTest`
+   * aborts it (a sign-in waiting for a device code, a server that does not answer).
+   */
   async test(nameOrId: string, signal?: AbortSignal): Promise<ConnectionTestResult> {
     const connection = this.get(nameOrId);
-    const status = await this.secretStatus(connection.id);
-    const missing = status.filter((s) => s.required && !s.set).map((s) => s.field);
-    if (missing.length) {
-      throw new QuarryError('invalid_input', `connection "${connection.name}" has no ${missing.join(', ')} set: store it with \`quarry connections set-secret ${connection.name} ${missing[0]}\``);
-    }
-    const started = Date.now();
-    const { source } = this.openSource(connection.id);
+    const controller = new AbortController();
+    const inFlight = this.testsInFlight.get(connection.id) ?? new Set<AbortController>();
+    this.testsInFlight.set(connection.id, inFlight.add(controller));
+    const aborted = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    const cancelled = (): QuarryError => new QuarryError('cancelled', `testing connection "${connection.name}" was cancelled`);
     try {
-      const detail = await source.test(signal);
-      return { connection: connection.name, kind: connection.kind, detail, durationMs: Date.now() - started };
-    } catch (err) {
-      if (err instanceof QuarryError && err.message.includes(`"${connection.name}"`)) throw err;
-      const code = err instanceof QuarryError ? err.code : 'connection_failed';
-      throw new QuarryError(code, `testing connection "${connection.name}" failed: ${errorMessage(err)}`);
+      const status = await this.secretStatus(connection.id);
+      const missing = status.filter((s) => s.required && !s.set).map((s) => s.field);
+      if (missing.length) {
+        throw new QuarryError('invalid_input', `connection "${connection.name}" has no ${missing.join(', ')} set: store it with \`quarry connections set-secret ${connection.name} ${missing[0]}\``);
+      }
+      if (aborted.aborted) throw cancelled();
+      const started = Date.now();
+      const { source } = this.openSource(connection.id);
+      try {
+        const detail = await source.test(aborted);
+        return { connection: connection.name, kind: connection.kind, detail, durationMs: Date.now() - started };
+      } catch (err) {
+        if (aborted.aborted) throw cancelled();
+        if (err instanceof QuarryError && err.message.includes(`"${connection.name}"`)) throw err;
+        const code = err instanceof QuarryError ? err.code : 'connection_failed';
+        throw new QuarryError(code, `testing connection "${connection.name}" failed: ${errorMessage(err)}`);
+      } finally {
+        await source.close().catch(() => undefined);
+      }
     } finally {
-      await source.close().catch(() => undefined);
+      inFlight.delete(controller);
+      if (inFlight.size === 0) this.testsInFlight.delete(connection.id);
     }
+  }
+
+  /** Aborts this connection's tests now running (the app's Cancel button); false when none was. */
+  cancelTest(nameOrId: string): boolean {
+    const inFlight = this.testsInFlight.get(this.get(nameOrId).id);
+    if (!inFlight?.size) return false;
+    for (const controller of inFlight) controller.abort();
+    return true;
   }
 
   private newConnectionSpec(kind: string, name: string): ConnectionKindSpec {
@@ -225,6 +279,17 @@ export class ConnectionRegistry {
       }
     }
     return clean;
+  }
+
+  /** The connection's secrets, read only so that `validateSettings` can refuse one pasted into a setting. */
+  private async storedSecrets(c: Connection, spec: ConnectionKindSpec): Promise<Record<string, string>> {
+    if (spec.secretFields.length === 0) return {};
+    const out: Record<string, string> = {};
+    for (const account of await this.deps.secrets.accounts(`${c.id}:`)) {
+      const value = await this.deps.secrets.get(account);
+      if (value) out[account.slice(c.id.length + 1)] = value;
+    }
+    return out;
   }
 
   private checkSecretField(spec: ConnectionKindSpec, name: string, field: string, value: unknown): void {

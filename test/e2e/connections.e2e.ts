@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { createDispatcher } from '../../engine/dispatch.js';
 import { TdsTestServer } from '../integration/fakes/tds/index.js';
+import { TENANT, WORKSPACE, startAzureFakes, type AzureFakes } from '../integration/fakes/log-analytics/index.js';
+import { createLogAnalyticsSource } from '../../connectors/sources/log-analytics/log-analytics-source.js';
+import type { SignInEvent } from '../../connectors/sources/types.js';
 import { shot, useApp } from './helpers.js';
 
 const app = useApp();
@@ -9,7 +12,7 @@ const USER = 'hunter';
 /** Distinctive, so finding it anywhere in the page means it leaked. */
 const PASSWORD = 'Pw-e2e-4b7d91c3-sekret';
 const WRONG = 'Wrong-e2e-0a1b2c3d-pass';
-const servers: TdsTestServer[] = [];
+const servers: Array<TdsTestServer | AzureFakes> = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
@@ -175,5 +178,84 @@ describe('connections in the app', () => {
     await confirm.getByRole('button', { name: /^Remove/ }).click();
     await expect.poll(() => page.getByTestId('connection-item').count()).toBe(1);
     expect(await createDispatcher(bridge.engine)('connections.list', {})).toHaveLength(1);
+  });
+
+  it('signs in with a device code shown in the app, cancels a test that waits on it, and edits the settings without touching secrets', async () => {
+    const fakes = await startAzureFakes();
+    servers.push(fakes);
+    // Never entered: the Entra fake keeps answering "authorization pending".
+    const stuck = 'aaaaaaaa-2222-4000-8000-000000000001';
+    const quick = 'aaaaaaaa-2222-4000-8000-000000000002';
+    fakes.entra.addPublicClient(TENANT, stuck, 'ana@contoso.com', 1_000_000);
+    fakes.entra.addPublicClient(TENANT, quick, 'ana@contoso.com', 1);
+    fakes.logs.grant('ana@contoso.com', [WORKSPACE]);
+    const { page, bridge } = await app.open({ engine: { sources: { 'log-analytics': (c, ctx) => createLogAnalyticsSource(c, ctx, { agent: fakes.agent }) } } });
+    const call = createDispatcher(bridge.engine);
+    const signIns: SignInEvent[] = [];
+    bridge.engine.events.on('connection.signIn', (e: SignInEvent) => signIns.push(e));
+    await call('connections.add', { kind: 'log-analytics', name: 'sentinel-me', settings: fakes.settings({ auth: 'device-code', clientId: stuck }) });
+    await page.goto(page.url().replace(/#.*$/, '') + '#/connections');
+    await page.getByTestId('connection-item').filter({ hasText: 'sentinel-me' }).click();
+    await page.evaluate(() => {
+      // Reads what the Copy button puts on the clipboard (the page may not read the clipboard itself).
+      window.addEventListener('copy', (e) => ((window as unknown as { copied: string }).copied = e.clipboardData?.getData('text/plain') ?? ''));
+    });
+
+    // The test waits on the sign-in: the app shows the code and the page to enter it on.
+    await page.getByTestId('test-connection').click();
+    const prompt = page.getByRole('dialog', { name: 'Sign in for sentinel-me' });
+    await prompt.waitFor();
+    const waiting = signIns.find((e) => e.state === 'waiting')!;
+    if (waiting.state !== 'waiting') throw new Error('no device code was sent');
+    expect(await prompt.getByTestId('sign-in-code').textContent()).toBe(waiting.userCode);
+    await prompt.getByTestId('sign-in-copy').click();
+    expect(await page.evaluate(() => (window as unknown as { copied?: string }).copied)).toBe(waiting.userCode);
+    await prompt.getByTestId('sign-in-open').click();
+    await expect.poll(() => page.evaluate(() => window.__quarryDesktopCalls)).toContainEqual({ method: 'openLink', arg: `${fakes.entra.url}/devicelogin` });
+    await shot(page, 'connections-device-code');
+
+    // Hidden, the sign-in goes on; Cancel stops the test, and with it the sign-in.
+    await prompt.getByRole('button', { name: 'Hide' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    const result = page.getByTestId('connection-test-result');
+    expect(await result.getAttribute('data-status')).toBe('testing');
+    await page.getByTestId('cancel-connection-test').click();
+    await expect.poll(() => result.getAttribute('data-status'), { timeout: 20_000 }).toBe('cancelled');
+    expect(await result.textContent()).toContain('Test cancelled');
+    expect(signIns.at(-1)).toEqual({ state: 'finished', connection: 'sentinel-me', signedIn: false });
+
+    // Edit: another application id; the hunter signs in this time, and the dialog goes by itself.
+    await page.getByTestId('edit-connection').click();
+    const edit = page.getByRole('dialog', { name: 'Edit sentinel-me' });
+    expect(await edit.getByLabel('Workspace id').inputValue()).toBe(WORKSPACE);
+    await edit.getByLabel('Application (client) id').fill(quick);
+    await edit.getByRole('button', { name: 'Save settings' }).click();
+    await edit.waitFor({ state: 'detached' });
+    expect(((await call('connections.get', { connection: 'sentinel-me' })) as { settings: Record<string, unknown> }).settings).toMatchObject({ clientId: quick, auth: 'device-code', workspaceId: WORKSPACE });
+    await expect.poll(() => page.locator('dl').innerText()).toContain(quick);
+    await page.getByTestId('test-connection').click();
+    await expect.poll(() => result.getAttribute('data-status'), { timeout: 20_000 }).toBe('ok');
+    expect(await result.textContent()).toContain('signed in by device-code');
+    await prompt.waitFor({ state: 'detached' });
+    expect(signIns.at(-1)).toEqual({ state: 'finished', connection: 'sentinel-me', signedIn: true });
+
+    // Back to a service principal: the dialog says the client secret is still to be set; settings change, secrets do not.
+    await page.getByTestId('edit-connection').click();
+    await edit.getByLabel('Sign-in method').selectOption('client-secret');
+    expect(await edit.getByTestId('edit-needs-secret').textContent()).toContain('client secret');
+    await edit.getByLabel('Workspace id').fill('not a workspace but valid text');
+    await edit.getByText('Advanced').click();
+    await edit.getByLabel('Query endpoint').fill('http://plain.example');
+    await edit.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => edit.locator('.field-error').allTextContents()).toEqual([expect.stringContaining('https://')]);
+    expect(((await call('connections.get', { connection: 'sentinel-me' })) as { settings: Record<string, unknown> }).settings).toMatchObject({ auth: 'device-code', endpoint: fakes.logs.url });
+    await edit.getByLabel('Query endpoint').fill(fakes.logs.url);
+    await edit.getByLabel('Workspace id').press('Enter');
+    await edit.waitFor({ state: 'detached' });
+    const stored = (await call('connections.get', { connection: 'sentinel-me' })) as { id: string; settings: Record<string, unknown>; secrets: unknown[] };
+    expect(stored.settings).toMatchObject({ auth: 'client-secret', workspaceId: 'not a workspace but valid text', clientId: quick });
+    expect(stored.secrets).toEqual([{ field: 'clientSecret', set: false, required: true }]);
+    const secret = page.getByTestId('secret-field').filter({ hasText: 'Client secret' });
+    await expect.poll(() => secret.getByTestId('secret-status').textContent()).toContain('Required · not set');
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type https from 'node:https';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { QuarryError, errorMessage } from '../../../engine/errors.js';
+import type { SignInEvent } from '../types.js';
 import type { LogAnalyticsSettings } from './settings.js';
 import { tokenScope, usesInstanceDiscovery } from './settings.js';
 
@@ -11,8 +12,14 @@ export interface CredentialDeps {
   settings: LogAnalyticsSettings;
   /** Reads the client secret from the keychain (only for client-secret auth). */
   clientSecret: () => Promise<string | null>;
-  /** Shows the device-code instructions ("open ... and enter code ...") to the hunter. */
-  userPrompt: (message: string) => void;
+  /** Shows the device-code instructions ("open ... and enter code ...") to the hunter, then says how the sign-in ended. */
+  onSignIn: (event: SignInEvent) => void;
+  /**
+   * Whether interactive browser sign-in may run. @azure/identity opens the
+   * browser itself (the `open` package spawns a process), which the desktop
+   * app's engine must not do outside main's guarded link opener: the app turns it off.
+   */
+  browserSignIn?: boolean;
   agent?: https.Agent;
 }
 
@@ -23,6 +30,8 @@ export interface CredentialDeps {
  */
 const cache = new Map<string, TokenCredential>();
 const CACHE_LIMIT = 32;
+/** Connections whose current getToken showed a device code: the next outcome of theirs is reported as `finished`. */
+const prompted = new Set<string>();
 
 let identityModule: Promise<typeof import('@azure/identity')> | null = null;
 // Loaded on first use: @azure/identity and MSAL are large and most engine starts never sign in.
@@ -35,6 +44,12 @@ export async function credentialFor(deps: CredentialDeps): Promise<TokenCredenti
     throw new QuarryError(
       'invalid_input',
       `connection "${deps.connectionName}" signs in with a client secret, but none is set: store one with \`quarry connections set-secret ${deps.connectionName} clientSecret\``,
+    );
+  }
+  if (settings.auth === 'interactive-browser' && deps.browserSignIn === false) {
+    throw new QuarryError(
+      'invalid_input',
+      `connection "${deps.connectionName}" signs in with an interactive browser, which only the quarry CLI can do: in the app, switch it to device code sign-in (Edit, Sign-in method)`,
     );
   }
   const key = [deps.connectionId, JSON.stringify(settings), secret ? createHash('sha256').update(secret).digest('hex') : ''].join('|');
@@ -55,7 +70,13 @@ export async function credentialFor(deps: CredentialDeps): Promise<TokenCredenti
       credential = new identity.ClientSecretCredential(settings.tenantId, settings.clientId, secret!, common);
       break;
     case 'device-code':
-      credential = new identity.DeviceCodeCredential({ ...common, userPromptCallback: (info) => deps.userPrompt(info.message) });
+      credential = new identity.DeviceCodeCredential({
+        ...common,
+        userPromptCallback: (info) => {
+          prompted.add(deps.connectionId);
+          deps.onSignIn({ state: 'waiting', connection: deps.connectionName, message: info.message, verificationUri: info.verificationUri, userCode: info.userCode });
+        },
+      });
       break;
     case 'interactive-browser':
       credential = new identity.InteractiveBrowserCredential({ ...common, redirectUri: settings.redirectUri ?? 'http://localhost' });
@@ -74,11 +95,16 @@ export function forgetCredentials(connectionId: string): void {
 /** A bearer token for the query API, with sign-in failures turned into messages that name the connection and never the secret. */
 export async function queryToken(deps: CredentialDeps, signal: AbortSignal): Promise<AccessToken> {
   const credential = await credentialFor(deps);
+  const finished = (signedIn: boolean): void => {
+    if (prompted.delete(deps.connectionId)) deps.onSignIn({ state: 'finished', connection: deps.connectionName, signedIn });
+  };
   try {
     const token = await credential.getToken(tokenScope(deps.settings), { abortSignal: signal });
     if (!token) throw new Error('no token was returned');
+    finished(true);
     return token;
   } catch (err) {
+    finished(false);
     if (signal.aborted) throw err;
     throw new QuarryError(
       'connection_failed',

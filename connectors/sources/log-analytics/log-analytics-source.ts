@@ -1,7 +1,7 @@
 import type https from 'node:https';
 import type { Connection } from '../../../engine/types.js';
 import { QuarryError, errorMessage } from '../../../engine/errors.js';
-import type { ResultSink, Source, SourceContext, SourceQuery } from '../types.js';
+import type { ResultSink, SignInEvent, Source, SourceContext, SourceQuery } from '../types.js';
 import { logAnalyticsSettingsSchema, DEFAULT_REQUEST_TIMEOUT_MS, MAX_SERVER_TIMEOUT_SECONDS, type LogAnalyticsSettings } from './settings.js';
 import { prepareKql, type PreparedKql } from './kql-parameters.js';
 import { readLogsResponse } from './read-response.js';
@@ -15,14 +15,21 @@ export interface LogAnalyticsSourceOptions {
   retry?: Partial<RetryPolicy>;
   /** How retries wait; tests record the waits instead of sleeping. */
   sleep?: Sleep;
-  userPrompt?: (message: string) => void;
+  onSignIn?: (event: SignInEvent) => void;
   batchRows?: number;
 }
 
 /** A SourceContext that can also show sign-in prompts (device code) to the hunter. */
 export interface LogAnalyticsContext extends SourceContext {
-  userPrompt?(message: string): void;
+  onSignIn?(event: SignInEvent): void;
+  /** False where a library must not launch a browser itself (the desktop app's engine); see credentials.ts. */
+  browserSignIn?: boolean;
 }
+
+/** Without a listener, device-code instructions go to standard error. */
+const printSignIn = (e: SignInEvent): void => {
+  if (e.state === 'waiting') process.stderr.write(`${e.message}\n`);
+};
 
 export function parseLogAnalyticsSettings(connection: Pick<Connection, 'name' | 'settings'>): LogAnalyticsSettings {
   const parsed = logAnalyticsSettingsSchema.safeParse(connection.settings);
@@ -41,7 +48,8 @@ export function createLogAnalyticsSource(connection: Connection, ctx: LogAnalyti
     connectionName: connection.name,
     settings,
     clientSecret: () => ctx.secret('clientSecret'),
-    userPrompt: options.userPrompt ?? ctx.userPrompt?.bind(ctx) ?? ((m) => void process.stderr.write(`${m}\n`)),
+    onSignIn: options.onSignIn ?? ctx.onSignIn?.bind(ctx) ?? printSignIn,
+    browserSignIn: ctx.browserSignIn,
     agent: options.agent,
   };
   const http = {

@@ -8,7 +8,7 @@ import type { SecretStatus } from '../../connections/registry.js';
 import type { ApiArgs } from '../../api.js';
 
 /**
- * `quarry connections add|list|show|test|remove|set-secret|clear-secret`.
+ * `quarry connections add|list|show|set|test|remove|set-secret|clear-secret`.
  * Settings come from options and go to SQLite; secrets (SQL password, client
  * secret) only from standard input or a no-echo prompt, into the OS keychain,
  * never from the command line. Nothing here prints a secret, only whether it is set.
@@ -81,6 +81,29 @@ export function registerConnectionCommands(program: Command, io: CliIo): void {
         lines.push(`secrets (OS keychain):${c.secrets.length ? '' : ' none'}`);
         for (const s of c.secrets) lines.push(`  ${secretText(s)}`);
         io.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+
+  connections
+    .command('set <connection>')
+    .alias('update')
+    .description('change settings (never secrets: see set-secret); checked like add, the rest stays as it is')
+    .option('-s, --setting <name=value>', 'a setting to change, e.g. database=hunting, port=1433 (repeatable)', collect, [])
+    .option('--settings-json <json>', 'settings to change, as one JSON object')
+    .option('--unset <name>', 'drop a setting, back to its default (repeatable)', collect, [])
+    .option('--json', 'print JSON ({ …connection, secrets: [{ field, set, required }] })')
+    .action((ref: string, opts: { setting: string[]; settingsJson?: string; unset: string[]; json?: boolean }) =>
+      withEngine(global(), io, async ({ api }) => {
+        const settings = parseSettingArgs(opts.setting, opts.settingsJson);
+        if (Object.keys(settings).length === 0 && opts.unset.length === 0) {
+          throw new QuarryError('invalid_input', 'nothing to change: give -s name=value, --settings-json or --unset name');
+        }
+        const c = await api.connections.update({ connection: ref, settings, unset: opts.unset });
+        if (opts.json) return printJson(io, c);
+        const changed = [...Object.keys(settings), ...opts.unset.map((k) => `-${k}`)].join(', ');
+        io.stdout.write(`Connection "${c.name}" updated (${changed}); its secrets are unchanged.\n`);
+        const missing = c.secrets.filter((s) => s.required && !s.set).map((s) => s.field);
+        if (missing.length) io.stdout.write(`It now needs ${missing.join(', ')}: store it with \`quarry connections set-secret ${c.name} ${missing[0]}\`.\n`);
       }),
     );
 

@@ -2,8 +2,8 @@ import type { ConnectionKind } from '../../../engine/types.js';
 
 /**
  * The add-connection form for each kind: its settings (stored in SQLite,
- * shown read-only afterwards) and its secrets (to the OS keychain, never shown
- * again). Mirrors the settings schemas in connectors/sources/{log-analytics,
+ * shown on the connection's page and changed with Edit) and its secrets (to
+ * the OS keychain, never shown again). Mirrors the settings schemas in connectors/sources/{log-analytics,
  * sql-server}/settings.ts; the engine validates everything again, and
  * test/unit/connections/connection-forms.test.ts checks the two agree.
  */
@@ -70,7 +70,8 @@ export const connectionKindForms: ConnectionKindForm[] = [
         options: [
           { value: 'client-secret', label: 'Service principal (client secret)' },
           { value: 'device-code', label: 'Device code (sign in as yourself)' },
-          { value: 'interactive-browser', label: 'Interactive browser (sign in as yourself)' },
+          // @azure/identity launches the browser itself, which the app does not allow (README, Connections).
+          { value: 'interactive-browser', label: 'Interactive browser (quarry CLI only)' },
         ],
       },
       { key: 'tenantId', label: 'Tenant', type: 'text', required: true, placeholder: 'contoso.onmicrosoft.com or tenant id' },
@@ -173,10 +174,37 @@ export function settingsOf(form: ConnectionKindForm, values: FormValues): Record
     const text = typeof v === 'string' ? v.trim() : '';
     if (!text) continue;
     if (f.type === 'list') out[f.key] = text.split(/[\s,;]+/).filter(Boolean);
-    else if (f.type === 'integer') out[f.key] = /^\d+$/.test(text) ? Number(text) * (f.secondsToMs ? 1000 : 1) : text;
+    else if (f.type === 'integer' && f.secondsToMs) out[f.key] = /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : text;
+    else if (f.type === 'integer') out[f.key] = /^\d+$/.test(text) ? Number(text) : text;
     else out[f.key] = text;
   }
   return out;
+}
+
+/** A stored connection's settings as form values, for the Edit dialog: the reverse of settingsOf. */
+export function valuesOf(form: ConnectionKindForm, settings: Record<string, unknown>): FormValues {
+  const values = initialValues(form);
+  for (const f of form.fields) {
+    const v = settings[f.key];
+    if (v === undefined || v === null) continue;
+    if (f.type === 'checkbox') values[f.key] = v === true;
+    else if (Array.isArray(v)) values[f.key] = v.join(', ');
+    else if (typeof v === 'number' && f.secondsToMs) values[f.key] = String(v / 1000);
+    else values[f.key] = typeof v === 'string' ? v : String(v);
+  }
+  return values;
+}
+
+/**
+ * What connections.update gets from the Edit dialog: the form's settings, and
+ * every setting the form knows that is stored but now empty or hidden (another
+ * sign-in method's) to unset. Settings no form asks for (audience, a local
+ * file) are left as they are.
+ */
+export function settingsChange(form: ConnectionKindForm, stored: Record<string, unknown>, values: FormValues): { settings: Record<string, unknown>; unset: string[] } {
+  const settings = settingsOf(form, values);
+  const unset = [...new Set(form.fields.map((f) => f.key))].filter((k) => !(k in settings) && stored[k] !== undefined);
+  return { settings, unset };
 }
 
 /**
@@ -188,7 +216,7 @@ export function fieldErrors(message: string, form: ConnectionKindForm): Record<s
   const out: Record<string, string> = {};
   if (/^(invalid connection name|a connection named)/.test(message)) return { name: message };
   // "invalid settings for <kind> connection "<name>": ..." or "connections.add: ..." before the issues.
-  const body = message.replace(/^[^:"]*"[^"]*":\s*/, '').replace(/^connections\.add:\s*/, '');
+  const body = message.replace(/^[^:"]*"[^"]*":\s*/, '').replace(/^connections\.(add|update):\s*/, '');
   for (const part of body.split(/;\s*/)) {
     const m = /^([A-Za-z][\w.]*):\s*(.+)$/.exec(part);
     const key = m?.[1]?.split('.')[0];

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { startBridge, type Bridge } from './server.js';
+import type { EngineOptions } from '../../../engine/engine.js';
 import { shimScript } from './shim-bundle.js';
 
 /** Debian's Chromium; Playwright's own browsers are never downloaded. */
@@ -34,13 +35,20 @@ export interface App {
  */
 export async function openApp(
   browser: Browser,
-  opts: { seed?: (bridge: Bridge) => Promise<void>; sampleData?: boolean; viewport?: { width: number; height: number }; dataDirOverride?: string } = {},
+  opts: {
+    seed?: (bridge: Bridge) => Promise<void>;
+    sampleData?: boolean;
+    viewport?: { width: number; height: number };
+    dataDirOverride?: string;
+    /** Engine options beyond the data dir (e.g. a source trusting a fake's CA). */
+    engine?: Partial<EngineOptions>;
+  } = {},
 ): Promise<App> {
   // A prepared data dir (the bench's 500k-row run) is used as is and left for its owner to remove.
   const dataDir = opts.dataDirOverride ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-e2e-'));
   const saveDir = path.join(dataDir, 'saved');
   fs.mkdirSync(saveDir, { recursive: true });
-  const bridge = await startBridge({ dataDir, sampleData: opts.sampleData ?? false });
+  const bridge = await startBridge({ ...opts.engine, dataDir, sampleData: opts.sampleData ?? false });
   await opts.seed?.(bridge);
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, colorScheme: 'dark' });
   const page = await context.newPage();

@@ -5,7 +5,7 @@ import { quarry, type CliResult } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { caPath } from '../fakes/tls/index.js';
 import { DATABASE, PASSWORD, USER, startFake } from '../sql-server/helpers.js';
-import { CLIENT_SECRET, WORKSPACE, startAzureFakes } from '../fakes/log-analytics/index.js';
+import { CLIENT_ID, CLIENT_SECRET, TENANT, WORKSPACE, startAzureFakes } from '../fakes/log-analytics/index.js';
 import { testKeychain } from '../../helpers/keychain.js';
 
 /**
@@ -116,6 +116,17 @@ describe.skipIf(skip)('quarry connections with the OS keychain', () => {
       expect((await q(['connections', 'test', 'onprem-sql'])).code).toBe(0);
       expect(await keychain.get(`${conn.id}:password`)).toBe(PASSWORD);
 
+      // Settings change without the password being typed again: it stays in the keychain and the next test signs in with it.
+      const set = await q(['connections', 'set', 'onprem-sql', '-s', 'database=master', '--unset', 'connectTimeoutMs']);
+      expect(set).toMatchObject({ code: 0, stderr: '', stdout: 'Connection "onprem-sql" updated (database, -connectTimeoutMs); its secrets are unchanged.\n' });
+      expect(JSON.parse((await q(['connections', 'show', 'onprem-sql', '--json'])).stdout).settings).toMatchObject({ database: 'master', connectTimeoutMs: 15_000, user: USER });
+      expect(await keychain.get(`${conn.id}:password`)).toBe(PASSWORD);
+      expect((await q(['connections', 'test', 'onprem-sql'])).stdout).toContain('database "master"');
+      const leaky = await q(['connections', 'set', 'onprem-sql', '-s', `password=${wrong}`]);
+      expect(leaky.code).toBe(1);
+      expect(leaky.stderr).toContain('password is a secret');
+      expect((await q(['connections', 'set', 'onprem-sql'])).stderr).toContain('nothing to change');
+
       expectNotOnDisk(dataDir, PASSWORD);
       expectNotOnDisk(dataDir, wrong);
 
@@ -173,6 +184,17 @@ describe.skipIf(skip)('quarry connections with the OS keychain', () => {
       const untested = await q(['connections', 'test', 'sentinel']);
       expect(untested).toMatchObject({ code: 1 });
       expect(untested.stderr).toContain('connection "sentinel" has no clientSecret set');
+
+      // Signing in as yourself needs no secret: the device code is printed on standard error.
+      fakes.entra.addPublicClient(TENANT, CLIENT_ID, 'ana@contoso.com', 0);
+      fakes.logs.grant('ana@contoso.com', [WORKSPACE]);
+      expect((await q(['connections', 'set', 'sentinel', '-s', 'auth=device-code'])).stdout).toBe('Connection "sentinel" updated (auth); its secrets are unchanged.\n');
+      const asMe = await q(['connections', 'test', 'sentinel']);
+      expect(asMe.code).toBe(0);
+      expect(asMe.stderr).toMatch(/open the page https:\/\/127\.0\.0\.1:\d+\/devicelogin and enter the code [0-9A-F-]{9}/);
+      expect(asMe.stdout).toContain('signed in by device-code');
+      const back = await q(['connections', 'update', 'sentinel', '-s', 'auth=client-secret']);
+      expect(back.stdout).toContain('It now needs clientSecret: store it with `quarry connections set-secret sentinel clientSecret`.');
 
       expect((await q(['connections', 'set-secret', 'sentinel', 'clientSecret'], CLIENT_SECRET)).code).toBe(0);
       expectNotOnDisk(dataDir, CLIENT_SECRET);

@@ -9,7 +9,7 @@ import { defaultConnectionKinds, logAnalyticsKind } from '../../../engine/connec
 import { ensureLocalConnection } from '../../../engine/local-connections.js';
 import { connectionApiSchemas, connectionHandlers } from '../../../engine/connections/api.js';
 import { createLogAnalyticsSource } from '../../../connectors/sources/log-analytics/log-analytics-source.js';
-import { CLIENT_SECRET, WORKSPACE, startAzureFakes, type AzureFakes } from '../fakes/log-analytics/index.js';
+import { CLIENT_SECRET, OTHER_WORKSPACE, WORKSPACE, startAzureFakes, type AzureFakes } from '../fakes/log-analytics/index.js';
 
 let fakes: AzureFakes;
 let dataDir: string;
@@ -149,6 +149,46 @@ describe('ConnectionRegistry', () => {
     expect(await secrets.accounts(`${keep.id}:`)).toEqual([`${keep.id}:clientSecret`]);
   });
 
+  it('updates settings through the kind schema, leaving the secrets as they are', async () => {
+    const c = await registry.add('log-analytics', 'edit-me', fakes.settings({ serverTimeoutSeconds: 60 }), { clientSecret: CLIENT_SECRET });
+    const updated = await registry.update('edit-me', { settings: { workspaceId: OTHER_WORKSPACE, additionalWorkspaces: [WORKSPACE] }, unset: ['serverTimeoutSeconds'] });
+    expect(updated.settings).toMatchObject({ workspaceId: OTHER_WORKSPACE, additionalWorkspaces: [WORKSPACE], endpoint: fakes.logs.url, auth: 'client-secret' });
+    expect(updated.settings).not.toHaveProperty('serverTimeoutSeconds');
+    expect(registry.get(c.id).settings).toEqual(updated.settings);
+    expect(await secrets.accounts(`${c.id}:`)).toEqual([`${c.id}:clientSecret`]);
+    expect(await secrets.get(`${c.id}:clientSecret`)).toBe(CLIENT_SECRET);
+    // The next test signs in with the kept secret and queries the new workspaces.
+    expect((await registry.test('edit-me')).detail).toContain(`${OTHER_WORKSPACE} (+1 more)`);
+    expect(fakes.logs.requests.at(-1)).toMatchObject({ workspace: OTHER_WORKSPACE, body: { workspaces: [WORKSPACE] } });
+
+    // Signing in as yourself: the client secret stays in the keychain, no longer required.
+    await registry.update('edit-me', { settings: { auth: 'device-code' } });
+    expect(await registry.secretStatus('edit-me')).toEqual([{ field: 'clientSecret', set: true, required: false }]);
+  });
+
+  it('refuses an update that the kind schema or the secret checks refuse, and keeps the stored settings', async () => {
+    const c = await registry.add('log-analytics', 'guarded', fakes.settings(), { clientSecret: CLIENT_SECRET });
+    const before = registry.get(c.id);
+    const refused = async (change: Parameters<ConnectionRegistry['update']>[1]): Promise<string> => {
+      const err = (await registry.update('guarded', change).catch((e: Error) => e)) as Error & { code?: string };
+      expect(err).toBeInstanceOf(Error);
+      expect(err.code).toBe('invalid_input');
+      expect(err.message).not.toContain(CLIENT_SECRET);
+      return err.message;
+    };
+    expect(await refused({ settings: { clientSecret: CLIENT_SECRET } })).toMatch(/clientSecret is a secret/);
+    expect(await refused({ settings: { apiToken: 'abc' } })).toMatch(/apiToken is a secret/);
+    expect(await refused({ settings: { colour: 'blue' } })).toMatch(/invalid settings for log-analytics connection "guarded": .*Unrecognized key.*colour/);
+    expect(await refused({ settings: { endpoint: 'http://plain.example' } })).toMatch(/endpoint: must be an https:\/\/ URL/);
+    expect(await refused({ unset: ['workspaceId'] })).toMatch(/workspaceId: Required/);
+    expect(await refused({ settings: { workspaceId: WORKSPACE }, unset: ['workspaceId'] })).toMatch(/workspaceId: both set and unset/);
+    // The stored client secret pasted into an ordinary setting would land in SQLite.
+    expect(await refused({ settings: { tenantId: CLIENT_SECRET } })).toMatch(/the value of secret clientSecret also appears in the settings of "guarded"/);
+    expect(registry.get(c.id)).toEqual(before);
+    expectNowhereOnDisk(CLIENT_SECRET);
+    await expect(registry.update('nope', { settings: {} })).rejects.toThrow(/connection not found: nope/);
+  });
+
   it('adds local connections with their file and keeps the built-in one', async () => {
     const c = await registry.add('local', 'firewall-logs', {});
     expect(c.settings).toEqual({ file: 'local/firewall-logs.db' });
@@ -171,6 +211,9 @@ describe('ConnectionRegistry', () => {
       expect(JSON.stringify(result)).not.toContain(CLIENT_SECRET);
     }
     expect(connectionApiSchemas['connections.setSecret'].safeParse({ connection: 'via-api', field: 'clientSecret', value: '' }).success).toBe(false);
+    const updated = await api['connections.update'](connectionApiSchemas['connections.update'].parse({ connection: 'via-api', settings: { serverTimeoutSeconds: 30 } }));
+    expect(updated).toMatchObject({ name: 'via-api', settings: { serverTimeoutSeconds: 30 }, secrets: [{ field: 'clientSecret', set: true, required: true }] });
+    expect(JSON.stringify(updated)).not.toContain(CLIENT_SECRET);
     expect(await api['connections.remove']({ connection: 'via-api' })).toEqual({ name: 'via-api', secretsDeleted: 1 });
   });
 });

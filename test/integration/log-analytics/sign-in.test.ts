@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, TENANT, WORKSPACE, startAzureFakes, type AzureFakes } from '../fakes/log-analytics/index.js';
 import { collect, failure, laSource } from './helpers.js';
+import type { SignInEvent } from '../../../connectors/sources/types.js';
 
 let fakes: AzureFakes;
 beforeAll(async () => {
@@ -45,14 +46,17 @@ describe('Log Analytics sign-in through @azure/identity against the Entra fake',
     const clientId = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
     fakes.entra.addPublicClient(TENANT, clientId, 'hunter@contoso.com', 1);
     fakes.logs.grant('hunter@contoso.com', [WORKSPACE]);
-    const prompts: string[] = [];
+    const events: SignInEvent[] = [];
     const r = await collect(
-      laSource(fakes, { settings: { auth: 'device-code', clientId }, secret: null, options: { userPrompt: (m) => prompts.push(m) } }),
+      laSource(fakes, { settings: { auth: 'device-code', clientId }, secret: null, options: { onSignIn: (e) => events.push(e) } }),
       'AuditLogs',
     );
     expect(r.rows).toEqual([[7]]);
-    expect(prompts).toHaveLength(1);
-    expect(prompts[0]).toMatch(/open the page https:\/\/127\.0\.0\.1:\d+\/devicelogin and enter the code [0-9A-F-]{9}/);
+    expect(events).toHaveLength(2);
+    const [waiting, finished] = events;
+    expect(waiting).toMatchObject({ state: 'waiting', connection: 'sentinel-prod', verificationUri: `${fakes.entra.url}/devicelogin`, userCode: expect.stringMatching(/^[0-9A-F-]{9}$/) });
+    expect(waiting!.state === 'waiting' && waiting!.message).toMatch(/open the page https:\/\/127\.0\.0\.1:\d+\/devicelogin and enter the code [0-9A-F-]{9}/);
+    expect(finished).toEqual({ state: 'finished', connection: 'sentinel-prod', signedIn: true });
     const token = [...fakes.entra.tokens.values()].at(-1)!;
     expect(token.user).toBe('hunter@contoso.com');
   });

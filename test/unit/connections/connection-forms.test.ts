@@ -7,7 +7,9 @@ import {
   formFor,
   initialValues,
   neededSecrets,
+  settingsChange,
   settingsOf,
+  valuesOf,
   visibleFields,
   type ConnectionKindForm,
   type FormValues,
@@ -102,6 +104,44 @@ describe('add-connection forms', () => {
     const stored = sqlServerKind.parseSettings({ server: 'sql01', authentication: 'ntlm', user: 'svc-hunt', domain: 'CORP', encrypt: true }, 'x');
     const shown = Object.fromEntries(describeSettings('sql-server', stored).map((s) => [s.label, s.value]));
     expect(shown).toMatchObject({ Server: 'sql01', Authentication: 'Windows (NTLM)', 'Windows user': 'svc-hunt', Domain: 'CORP', 'Encrypt (TLS)': 'Yes', 'Connect timeout': '15 s' });
+  });
+
+  /** What the engine stores after connections.update with the Edit dialog's change. */
+  const applied = (kind: 'log-analytics' | 'sql-server', stored: Record<string, unknown>, change: { settings: Record<string, unknown>; unset: string[] }) =>
+    specs[kind].parseSettings(Object.fromEntries(Object.entries({ ...stored, ...change.settings }).filter(([k]) => !change.unset.includes(k))), 'x');
+
+  for (const kind of ['log-analytics', 'sql-server'] as const) {
+    const form = formFor(kind)!;
+    for (const [key, value] of authChoices(form)) {
+      it(`${kind} with ${key}=${value}: the Edit dialog opens with the stored settings, and saving it unchanged changes nothing`, () => {
+        const stored = specs[kind].parseSettings(settingsOf(form, filled(form, { [key]: value })), 'x');
+        const values = valuesOf(form, stored);
+        expect(values[key]).toBe(value);
+        expect(applied(kind, stored, settingsChange(form, stored, values))).toEqual(stored);
+      });
+    }
+  }
+
+  it('Edit: another sign-in method drops the old one’s settings, an emptied field goes back to its default, others are kept', () => {
+    const form = formFor('sql-server')!;
+    const stored = { ...sqlServerKind.parseSettings({ server: 'sql01', authentication: 'ntlm', user: 'svc-hunt', domain: 'CORP', connectTimeoutMs: 5500, port: 14330 }, 'x') };
+    const values = valuesOf(form, stored);
+    expect(values).toMatchObject({ server: 'sql01', port: '14330', connectTimeoutMs: '5.5', requestTimeoutMs: '300', encrypt: true });
+    const change = settingsChange(form, stored, { ...values, authentication: 'entra-service-principal', tenantId: 't', clientId: 'c', port: '' });
+    expect(change.unset.sort()).toEqual(['domain', 'port', 'user']);
+    expect(change.settings).toMatchObject({ connectTimeoutMs: 5500, authentication: 'entra-service-principal' });
+    const after = applied('sql-server', stored, change);
+    expect(after).toMatchObject({ server: 'sql01', authentication: 'entra-service-principal', tenantId: 't', clientId: 'c', connectTimeoutMs: 5500 });
+    expect(after).not.toHaveProperty('user');
+    expect(after).not.toHaveProperty('port');
+
+    const la = formFor('log-analytics')!;
+    const laStored = logAnalyticsKind.parseSettings({ tenantId: 't', clientId: 'c', workspaceId: 'w', additionalWorkspaces: ['a', 'b'], audience: 'https://api.loganalytics.io' }, 'x');
+    expect(valuesOf(la, laStored).additionalWorkspaces).toBe('a, b');
+    const laChange = settingsChange(la, laStored, { ...valuesOf(la, laStored), additionalWorkspaces: '' });
+    expect(laChange.unset).toEqual(['additionalWorkspaces']);
+    // Not in the form, so not touched.
+    expect(applied('log-analytics', laStored, laChange)).toMatchObject({ additionalWorkspaces: [], audience: 'https://api.loganalytics.io' });
   });
 
   it('has a form for every kind the engine supports', () => {
