@@ -14,10 +14,14 @@ import { desktopChannels, enginePortChannel, type DesktopApi } from '../ipc/chan
 let port: MessagePort | null = null;
 const queue: RequestMessage[] = [];
 
-const client = createPortClient((msg) => {
-  if (port) port.postMessage(msg);
-  else queue.push(msg);
-});
+// Errors cross the contextBridge as a message only: the engine's error code rides in it (see decodeBridgeError).
+const client = createPortClient(
+  (msg) => {
+    if (port) port.postMessage(msg);
+    else queue.push(msg);
+  },
+  { codeInMessage: true },
+);
 
 ipcRenderer.on(enginePortChannel, (event) => {
   // Only main can post on this channel (the page has no ipcRenderer); a second port replaces the first.

@@ -15,11 +15,30 @@ export class ApiCallError extends Error {
 type Listener = (payload: unknown) => void;
 
 /**
+ * Electron's contextBridge passes only an error's message to the page (it
+ * rebuilds the Error there), so the preload carries the code inside it:
+ * "[not_found] hunt not found: x". decodeBridgeError takes it back out.
+ */
+const BRIDGE_CODE = /^\[([a-z_]+)\] /;
+export const encodeBridgeError = (code: string, message: string): Error => new Error(`[${code}] ${message}`);
+export function decodeBridgeError(err: unknown): { code: string | null; message: string } {
+  if (err instanceof ApiCallError) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  const m = BRIDGE_CODE.exec(message);
+  return m ? { code: m[1]!, message: message.slice(m[0].length) } : { code: null, message };
+}
+
+export interface PortClientOptions {
+  /** Reject with encodeBridgeError (for a contextBridge) instead of an ApiCallError. */
+  codeInMessage?: boolean;
+}
+
+/**
  * The client end of the transport, shared by the preload (MessagePort) and the
  * e2e bridge (WebSocket): named methods built from api-names, each a request
  * answered by id, plus event subscriptions that return an unsubscribe function.
  */
-export function createPortClient(post: (msg: RequestMessage) => void): {
+export function createPortClient(post: (msg: RequestMessage) => void, opts: PortClientOptions = {}): {
   api: Record<string, unknown>;
   receive(msg: ServerMessage): void;
 } {
@@ -55,7 +74,7 @@ export function createPortClient(post: (msg: RequestMessage) => void): {
       if (!p) return;
       pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result);
-      else p.reject(new ApiCallError(msg.error.code, msg.error.message));
+      else p.reject(opts.codeInMessage ? encodeBridgeError(msg.error.code, msg.error.message) : new ApiCallError(msg.error.code, msg.error.message));
     },
   };
 }

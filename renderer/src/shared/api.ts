@@ -1,5 +1,6 @@
 import { apiEventNames, apiMethodNames } from '../../../engine/api-names';
 import type { QuarryClient } from '../../../engine/client';
+import { decodeBridgeError } from '../../../engine/transport/client-port';
 import type { DesktopApi } from '../../../electron/ipc/channels';
 
 /** The engine API (and the shell's desktop methods); the only way the UI talks to anything. */
@@ -32,5 +33,10 @@ export function callByName(method: string, args?: unknown): Promise<unknown> {
 
 /** The message of a failed call, as the engine phrased it. */
 export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return decodeBridgeError(err).message;
+}
+
+/** The engine's error code of a failed call (e.g. `cancelled`, `not_found`), or null for other errors. */
+export function errorCode(err: unknown): string | null {
+  return decodeBridgeError(err).code;
 }

@@ -26,10 +26,14 @@ declare global {
 const config = window.__QUARRY_BRIDGE__;
 const socket = new WebSocket(`${config.socketUrl}?token=${encodeURIComponent(config.token)}`);
 const queue: RequestMessage[] = [];
-const client = createPortClient((msg) => {
-  if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
-  else queue.push(msg);
-});
+// As the preload does: errors carry their code in the message, as they must across Electron's contextBridge.
+const client = createPortClient(
+  (msg) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg));
+    else queue.push(msg);
+  },
+  { codeInMessage: true },
+);
 socket.addEventListener('open', () => {
   for (const msg of queue.splice(0)) socket.send(JSON.stringify(msg));
 });

@@ -1,5 +1,6 @@
 import type { RowsPage } from '../../../../engine/api';
 import type { ResultColumn, StoredValue } from '../../../../engine/types';
+import { errorText } from '../../shared/api';
 
 export type FilterOp = 'eq' | 'neq' | 'contains' | 'not_contains' | 'gt' | 'gte' | 'lt' | 'lte' | 'is_null' | 'not_null';
 export interface RowFilter {
@@ -64,7 +65,7 @@ export class RowSource {
       this.error = null;
     } catch (err) {
       if (generation !== this.generation) return;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorText(err);
       this.total = 0;
     }
     this.ready = true;
@@ -112,7 +113,7 @@ export class RowSource {
       while (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value!);
       this.version++;
     } catch (err) {
-      if (generation === this.generation) this.error = err instanceof Error ? err.message : String(err);
+      if (generation === this.generation) this.error = errorText(err);
     } finally {
       if (generation === this.generation) {
         this.inflight.delete(page);
