@@ -76,4 +76,4 @@ export interface FindingApiResults {
   'routes.set': Route[];
 }
 
-export type { DeliveryStatusEvent } from './types.js';
+export type { DeliveryStatusEvent, FindingUpdatedEvent } from './types.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import type { Hunt, Run, StoredValue } from '../types.js';
+import type { Hunt, Run, Severity, StoredValue } from '../types.js';
 import { getRun } from '../runs/run-repo.js';
 import { hasResults, physical, readColumns, resultsTableName } from '../runs/result-store.js';
 import type { HuntLibrary } from '../hunts/library.js';
@@ -29,6 +29,8 @@ export interface EvaluationResult {
   reason: string | null;
   created: number[];
   updated: number[];
+  /** The severity each updated finding had before this run (a re-hit may raise it). */
+  previousSeverity: Record<number, Severity>;
   /** Groups beyond the rule's maxFindingsPerRun, left without a finding. */
   skippedGroups: number;
   deliveriesQueued: number;
@@ -105,7 +107,7 @@ export function queueFor(db: Db, finding: Finding, action: 'create' | 'update' |
 export function evaluateRun(deps: EvaluateDeps, runId: number): EvaluationResult {
   const { db, now } = deps;
   const run = getRun(db, runId);
-  const result: EvaluationResult = { runId, huntId: run.huntId, triggered: false, reason: null, created: [], updated: [], skippedGroups: 0, deliveriesQueued: 0 };
+  const result: EvaluationResult = { runId, huntId: run.huntId, triggered: false, reason: null, created: [], updated: [], previousSeverity: {}, skippedGroups: 0, deliveriesQueued: 0 };
   const hunt = run.huntId ? deps.hunts.find(run.huntId) : undefined;
   if (run.status !== 'succeeded') return { ...result, reason: `run ${run.status}` };
   if (!hunt) return { ...result, reason: 'the hunt of this run no longer exists' };
@@ -118,18 +120,22 @@ export function evaluateRun(deps: EvaluateDeps, runId: number): EvaluationResult
   const { groups, skipped } = groupsOf(db, run, hunt, rule);
   result.skippedGroups = skipped;
   const at = (run.endedAt ? new Date(run.endedAt) : now).toISOString();
-  const windowStart = new Date(Date.parse(at) - rule.dedupWindowMinutes * 60_000).toISOString();
+  // A scheduled run's rows date from its window, which can begin long before the run ends (a catch-up after a
+  // weekend, a crashed window re-run, the overlap): count the dedup window back from the earlier of the two.
+  const seenFrom = Math.min(Date.parse(at), run.windowStart ? Date.parse(run.windowStart) : Number.POSITIVE_INFINITY);
+  const seenSince = new Date(seenFrom - rule.dedupWindowMinutes * 60_000).toISOString();
 
   db.transaction(() => {
     for (const g of groups) {
       const key = dedupKey(hunt.id, g.entities);
       const verdict = deps.verdicts.maxVerdictFor(runId, g.entities.map((e) => e.value));
       const severity = raiseSeverity(hunt.severity, verdict);
-      const open = findOpenByKey(db, key, windowStart);
+      const open = findOpenByKey(db, key, seenSince);
       if (open) {
         if (open.runIds.includes(runId)) continue; // this run was evaluated before
         recordRehit(db, open, { runId, rows: g.rows, at, severity: maxSeverity(open.severity, severity), verdict: maxVerdict(open.verdict, verdict) });
         result.updated.push(open.id);
+        result.previousSeverity[open.id] = open.severity;
         result.deliveriesQueued += queueFor(db, getFinding(db, open.id), 'update', at);
         continue;
       }
@@ -164,16 +170,17 @@ export function evaluateRun(deps: EvaluateDeps, runId: number): EvaluationResult
  * Enrichment usually finishes after the run did: this re-reads the run's
  * verdicts for the open findings it hit, raises their severity where a
  * verdict now says so, and queues updates (or first deliveries, when a raised
- * severity now matches a route). Returns the findings that changed.
+ * severity now matches a route). Returns the findings that changed, with
+ * the severity each had before.
  */
-export function applyVerdicts(deps: Omit<EvaluateDeps, 'hunts'>, runId: number): number[] {
+export function applyVerdicts(deps: Omit<EvaluateDeps, 'hunts'>, runId: number): Array<{ id: number; previousSeverity: Severity }> {
   const { db } = deps;
   const now = deps.now.toISOString();
   const ids = db
     .prepare("SELECT id FROM findings WHERE status <> 'closed' AND EXISTS (SELECT 1 FROM json_each(findings.run_ids) WHERE value = ?) ORDER BY id")
     .pluck()
     .all(runId) as number[];
-  const changed: number[] = [];
+  const changed: Array<{ id: number; previousSeverity: Severity }> = [];
   db.transaction(() => {
     for (const id of ids) {
       const f = getFinding(db, id);
@@ -181,7 +188,7 @@ export function applyVerdicts(deps: Omit<EvaluateDeps, 'hunts'>, runId: number):
       const severity = maxSeverity(f.severity, raiseSeverity(f.huntSeverity, verdict));
       if (verdict === f.verdict && severity === f.severity) continue;
       db.prepare('UPDATE findings SET verdict = ?, severity = ?, updated_at = ? WHERE id = ?').run(verdict, severity, now, id);
-      changed.push(id);
+      changed.push({ id, previousSeverity: f.severity });
       if (severity !== f.severity) queueFor(db, getFinding(db, id), 'update', now);
     }
   })();

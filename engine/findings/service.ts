@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.js';
-import type { Run } from '../types.js';
+import type { Run, Severity } from '../types.js';
 import { QuarryError, errorMessage } from '../errors.js';
 import { createHttpClient, type HttpClient } from '../../connectors/http/http-client.js';
 import { SinkError } from '../../connectors/sinks/common.js';
@@ -10,7 +10,7 @@ import { addNote, getFinding, listFindings, listNotes, setFindingStatus } from '
 import { getFindingRule, setFindingRule, type EffectiveRule, type FindingRuleInput } from './rules.js';
 import { listRoutes, setRoutes, type Route, type RouteInput } from './routing.js';
 import { SinkRegistry, getSink } from './sink-registry.js';
-import type { Delivery, ExternalTicket, Finding, FindingDetail, FindingFilter, FindingNote } from './types.js';
+import type { Delivery, ExternalTicket, Finding, FindingDetail, FindingFilter, FindingNote, FindingUpdatedEvent } from './types.js';
 import { indicatorVerdictSource, type VerdictSource } from './verdicts.js';
 import { answeredVerdicts, indicatorValuesOf } from '../enrichment/run-verdicts.js';
 
@@ -67,6 +67,7 @@ export class FindingsService {
     const { db, hunts, clock, events } = this.engine;
     const result = evaluateRun({ db, hunts, now: clock.now(), verdicts: this.verdicts }, runId);
     for (const id of result.created) events.emit('finding.created', getFinding(db, id));
+    for (const id of result.updated) this.emitUpdated(id, result.previousSeverity[id]!, 'rehit');
     if (result.deliveriesQueued > 0) this.worker.kick();
     return result;
   }
@@ -78,8 +79,14 @@ export class FindingsService {
   refreshVerdicts(runId: number): number[] {
     const { db, clock } = this.engine;
     const changed = applyVerdicts({ db, now: clock.now(), verdicts: this.verdicts }, runId);
+    for (const c of changed) this.emitUpdated(c.id, c.previousSeverity, 'verdict');
     if (changed.length) this.worker.kick();
-    return changed;
+    return changed.map((c) => c.id);
+  }
+
+  private emitUpdated(id: number, previousSeverity: Severity, cause: FindingUpdatedEvent['cause']): void {
+    const event: FindingUpdatedEvent = { ...getFinding(this.engine.db, id), previousSeverity, cause };
+    this.engine.events.emit('finding.updated', event);
   }
 
   /** The run.finished listener: findings must never break a run, so a failure here is only reported. */

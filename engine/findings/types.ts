@@ -95,6 +95,17 @@ export interface FindingFilter {
   limit?: number;
 }
 
+/**
+ * Pushed as `finding.updated` when an open finding changes without being
+ * created: a re-hit (count, last seen, maybe severity) or a threat-intel
+ * verdict that arrived after the run. `previousSeverity` lets a listener tell
+ * a finding newly raised to high from one that already was.
+ */
+export interface FindingUpdatedEvent extends Finding {
+  previousSeverity: Severity;
+  cause: 'rehit' | 'verdict';
+}
+
 /** Pushed as `delivery.status` whenever a delivery is attempted, delivered, dead-lettered or retried. */
 export interface DeliveryStatusEvent {
   deliveryId: number;

@@ -8,11 +8,13 @@ import { textToAdf } from './adf.js';
  * Jira Cloud through REST v3: one issue per finding, labelled with the
  * finding's correlation id (and its dedup key), found again by JQL on
  * /rest/api/3/search/jql before anything is created. Re-hits, acknowledging
- * and closing add comments; closing can also move the issue through a
- * workflow transition when one is configured.
+ * and closing add comments; closing also moves the issue to Done (or
+ * through the configured transition), acknowledging through one if set.
  */
 
 const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,9}$/, 'a Jira project key like SEC');
+/** A workflow transition id; `quarry sinks add -s closeTransitionId=31` passes it as a number. */
+const transitionId = z.union([z.string().regex(/^\d+$/, 'a transition id like 31'), z.number().int().nonnegative().transform(String)]);
 
 export const jiraSettingsSchema = z
   .object({
@@ -23,14 +25,25 @@ export const jiraSettingsSchema = z
     issueType: z.string().min(1).default('Task'),
     /** Extra labels on every issue (no spaces: Jira labels cannot hold them). */
     labels: z.array(z.string().regex(/^\S{1,255}$/, 'labels cannot contain spaces')).default([]),
-    /** Transition ids (from GET /rest/api/3/issue/{key}/transitions) to apply on acknowledge and close. */
-    ackTransitionId: z.string().regex(/^\d+$/).optional(),
-    closeTransitionId: z.string().regex(/^\d+$/).optional(),
+    /**
+     * Transition ids (from GET /rest/api/3/issue/{key}/transitions) to apply
+     * on acknowledge and close. Unset, acknowledging only comments and closing
+     * takes the issue's first transition into a Done-category status; "none"
+     * makes closing only comment too.
+     */
+    ackTransitionId: transitionId.optional(),
+    closeTransitionId: z.union([transitionId, z.literal('none')]).optional(),
     ...commonSinkSettings,
   })
   .strict();
 
 export type JiraSettings = z.output<typeof jiraSettingsSchema>;
+
+interface JiraTransition {
+  id: string;
+  name?: string;
+  to?: { name?: string; statusCategory?: { key?: string } };
+}
 
 function errorText(res: HttpResponse): string | null {
   const body = parseJson(res.text) as { errorMessages?: string[]; errors?: Record<string, string> } | null;
@@ -95,8 +108,20 @@ export function openJira(ctx: SinkContext<JiraSettings>): SinkDriver {
 
   const comment = (t: TicketRef, text: string): Promise<unknown> =>
     call('POST', `/rest/api/3/issue/${encodeURIComponent(t.externalId)}/comment`, { body: textToAdf(text) });
-  const transition = (t: TicketRef, id: string | undefined): Promise<unknown> | null =>
-    id ? call('POST', `/rest/api/3/issue/${encodeURIComponent(t.externalId)}/transitions`, { transition: { id } }) : null;
+  /**
+   * Moves the issue through a transition: the configured one, or (`done`)
+   * the first that leads into a Done-category status. Only transitions the
+   * issue offers from where it is are taken, so a retried close of an issue
+   * that is already closed does not fail. Returns what it did, for the detail.
+   */
+  async function transition(t: TicketRef, wanted: { id: string } | 'done'): Promise<string> {
+    const path = `/rest/api/3/issue/${encodeURIComponent(t.externalId)}/transitions`;
+    const offered = ((await call('GET', path)) as { transitions?: JiraTransition[] } | null)?.transitions ?? [];
+    const pick = wanted === 'done' ? offered.find((x) => x.to?.statusCategory?.key === 'done') : offered.find((x) => x.id === wanted.id);
+    if (!pick) return wanted === 'done' ? 'no transition to Done offered' : `transition ${wanted.id} not offered from its status`;
+    await call('POST', path, { transition: { id: pick.id } });
+    return `moved to ${pick.to?.name ?? pick.name ?? `transition ${pick.id}`}`;
+  }
 
   return {
     async deliver(req: DeliveryRequest): Promise<DeliveryResult> {
@@ -113,14 +138,17 @@ export function openJira(ctx: SinkContext<JiraSettings>): SinkDriver {
         case 'update':
           await comment(found, `Seen again by Quarry: ${f.count} time(s), ${f.rows} row(s).\nLast seen: ${f.lastSeen}\nSeverity: ${f.severity}${f.verdict ? `\nThreat intel: ${f.verdict}` : ''}`);
           return { ticket: found, detail: `commented on ${found.key}` };
-        case 'acknowledge':
+        case 'acknowledge': {
           await comment(found, 'Acknowledged in Quarry.');
-          await transition(found, s.ackTransitionId);
-          return { ticket: found, detail: `acknowledged ${found.key}` };
-        case 'resolve':
+          const moved = s.ackTransitionId ? `; ${await transition(found, { id: s.ackTransitionId })}` : '';
+          return { ticket: found, detail: `acknowledged ${found.key}${moved}` };
+        }
+        case 'resolve': {
           await comment(found, `Closed in Quarry.${f.closeNotes ? `\n${f.closeNotes}` : ''}`);
-          await transition(found, s.closeTransitionId);
-          return { ticket: found, detail: `closed ${found.key}` };
+          const close = s.closeTransitionId ?? 'auto';
+          const moved = close === 'none' ? '' : `; ${await transition(found, close === 'auto' ? 'done' : { id: close })}`;
+          return { ticket: found, detail: `closed ${found.key}${moved}` };
+        }
       }
     },
     async test() {

@@ -6,8 +6,10 @@ import { severities, type Severity } from '../../types.js';
 import { findingsService } from '../../findings/service.js';
 import { findingStatuses, type FindingDetail, type FindingStatus } from '../../findings/types.js';
 import type { Engine } from '../../engine.js';
+import type { Run } from '../../types.js';
+import { registerFindingRuleCommand } from './finding-rules.js';
 
-/** `quarry findings list|show|ack|close|note`. */
+/** `quarry findings list|show|ack|close|note|rule`. */
 
 export function parseFindingId(text: string): number {
   const id = Number(text);
@@ -30,6 +32,22 @@ export async function sendQueued(engine: Engine, io: CliIo, send: boolean): Prom
   const r = await findingsService(engine).worker.drain();
   if (r.attempted === 0) return;
   io.stdout.write(`Deliveries: ${r.delivered} delivered, ${r.retrying} to retry, ${r.dead} dead.\n`);
+}
+
+/**
+ * After `quarry run`: says which findings the run opened or updated (the
+ * run.finished listener evaluated them) and sends their deliveries unless
+ * --no-send. With no io (--json output) it sends without a word.
+ */
+export async function reportRunFindings(engine: Engine, io: CliIo | null, run: Pick<Run, 'id' | 'huntId'>, send: boolean): Promise<void> {
+  if (io && run.huntId) {
+    const hit = findingsService(engine).list({ huntId: run.huntId }).filter((f) => f.runIds.includes(run.id));
+    const opened = hit.filter((f) => f.runIds[0] === run.id).length;
+    const parts = [opened ? `${plural(opened, 'finding')} opened` : '', hit.length > opened ? `${plural(hit.length - opened, 'finding')} updated` : ''];
+    if (hit.length) io.stdout.write(`${parts.filter(Boolean).join(', ')}: ${hit.map((f) => `#${f.id} (${f.severity})`).join(', ')}.\n`);
+  }
+  if (io) await sendQueued(engine, io, send);
+  else if (send) await findingsService(engine).worker.drain();
 }
 
 function printFinding(io: CliIo, f: FindingDetail): void {
@@ -66,7 +84,7 @@ function printFinding(io: CliIo, f: FindingDetail): void {
 
 export function registerFindingCommands(program: Command, io: CliIo): void {
   const global = (): GlobalOptions => program.opts<GlobalOptions>();
-  const findings = program.command('findings').description('findings opened by hunt runs: list, inspect, acknowledge, close');
+  const findings = program.command('findings').description('findings opened by hunt runs: list, inspect, acknowledge, close; finding rules');
 
   findings
     .command('list')
@@ -139,4 +157,6 @@ export function registerFindingCommands(program: Command, io: CliIo): void {
         io.stdout.write(`Note added to finding ${id}.\n`);
       }),
     );
+
+  registerFindingRuleCommand(findings, program, io);
 }

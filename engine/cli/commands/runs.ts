@@ -4,6 +4,7 @@ import { withEngine, type GlobalOptions } from '../context.js';
 import { printJson, printTable, plural, type CliIo } from '../output.js';
 import { CliFailure } from '../failure.js';
 import { writeResults, resultFormats, type ResultFormat } from '../../export/results.js';
+import { reportRunFindings } from './findings.js';
 import { readColumns, readRows, hasResults } from '../../runs/result-store.js';
 import { toJsonValue } from '../../export/results.js';
 import { QuarryError } from '../../errors.js';
@@ -41,7 +42,8 @@ export function registerRunCommands(program: Command, io: CliIo): void {
     .option('--timeout <seconds>', 'give up after this many seconds')
     .option('--limit <n>', 'rows to show (the whole result is stored)', '20')
     .option('--json', 'print JSON ({ run, columns, rows, truncated })')
-    .action((ref: string, opts: { param: string[]; connection?: string; timeout?: string; limit: string; json?: boolean }) =>
+    .option('--no-send', 'queue the deliveries of findings the run opens, without sending them now')
+    .action((ref: string, opts: { param: string[]; connection?: string; timeout?: string; limit: string; json?: boolean; send: boolean }) =>
       withEngine(global(), io, async ({ engine }) => {
         const run = await engine.runner.run({
           hunt: ref,
@@ -64,6 +66,7 @@ export function registerRunCommands(program: Command, io: CliIo): void {
           if (rows.length) printTable(io, columns.map((c) => c.name), rows.map((r) => r.map((v, i) => toJsonValue(columns[i]!.type, v))), 40);
           if (run.rowCount > rows.length) io.stdout.write(`… ${plural(run.rowCount - rows.length, 'more row')}: quarry results ${run.id}\n`);
         }
+        await reportRunFindings(engine, opts.json ? null : io, run, opts.send);
         if (run.status !== 'succeeded') throw new CliFailure(`run ${run.id} ${run.status}: ${run.error ?? ''}`, !opts.json);
       }),
     );

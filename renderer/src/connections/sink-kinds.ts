@@ -12,6 +12,8 @@ export interface SettingField {
   required?: boolean;
   options?: string[];
   list?: boolean;
+  /** A template: several lines. */
+  multiline?: boolean;
 }
 export interface SecretSpec {
   key: string;
@@ -27,7 +29,19 @@ export interface SinkKindForm {
   secrets: SecretSpec[];
 }
 
-export const sinkKindForms: SinkKindForm[] = [
+/** Every sink's message templates (connectors/sinks/common.ts); the engine rejects an unknown placeholder. */
+const templateFields: SettingField[] = [
+  { key: 'titleTemplate', label: 'Title template', placeholder: '[Quarry] {{severity}}: {{hunt}}{{entitiesSuffix}}' },
+  { key: 'reportLinkTemplate', label: 'Report link', placeholder: 'https://wiki.example/quarry/{{findingId}}' },
+  {
+    key: 'descriptionTemplate',
+    label: 'Description template (placeholders: {{hunt}} {{severity}} {{entities}} {{count}} {{rows}} {{firstSeen}} {{lastSeen}} {{verdicts}} {{tactics}} {{techniques}} {{reportLink}} {{findingId}})',
+    placeholder: 'Quarry finding {{findingId}} from the hunt "{{hunt}}"…',
+    multiline: true,
+  },
+];
+
+const kindForms: SinkKindForm[] = [
   {
     kind: 'servicenow',
     label: 'ServiceNow',
@@ -54,6 +68,8 @@ export const sinkKindForms: SinkKindForm[] = [
       { key: 'projectKey', label: 'Project key', placeholder: 'SEC', required: true },
       { key: 'issueType', label: 'Issue type', placeholder: 'Task' },
       { key: 'labels', label: 'Extra labels', placeholder: 'quarry, hunting', list: true },
+      { key: 'ackTransitionId', label: 'Transition id on acknowledge', placeholder: 'none (comment only)' },
+      { key: 'closeTransitionId', label: 'Transition id on close', placeholder: 'auto: the one into Done' },
     ],
     secrets: [{ key: 'apiToken', label: 'API token' }],
   },
@@ -85,6 +101,8 @@ export const sinkKindForms: SinkKindForm[] = [
     secrets: [{ key: 'webhookUrl', label: 'Workflows webhook URL' }],
   },
 ];
+
+export const sinkKindForms: SinkKindForm[] = kindForms.map((f) => ({ ...f, settings: [...f.settings, ...templateFields] }));
 
 /** The settings object for sinks.add: empty fields left out (defaults apply), lists split on commas. */
 export function settingsOf(form: SinkKindForm, values: Record<string, string>): Record<string, unknown> {

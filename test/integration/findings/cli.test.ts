@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { quarry } from '../../helpers/cli.js';
-import { createWorld } from './world.js';
+import { createWorld, sprayHunt } from './world.js';
+import type { EffectiveRule } from '../../../engine/findings/rules.js';
+import type { Route } from '../../../engine/findings/routing.js';
 import type { Delivery, Finding } from '../../../engine/findings/types.js';
 
 /** The real `quarry` executable on a data dir a test engine prepared (sinks, routes, two findings). */
@@ -39,6 +41,41 @@ describe('quarry findings | deliveries | sinks', () => {
     expect(dead[0]!.lastError).toMatch(/the secret "\w+" is not set in the keychain/);
     const retry = await q(['deliveries', 'retry', '--all-dead', '--no-send']);
     expect(retry.stdout).toBe(`${dead.length} deliveries queued again.\n`);
+  }, 90_000);
+
+  it("shows and changes a hunt's finding rule, and routes findings to sinks", async () => {
+    const { q } = await prepared();
+    const shown = await q(['findings', 'rule', sprayHunt.name]);
+    expect(shown).toMatchObject({ code: 0 });
+    expect(shown.stdout).toContain(`Finding rule of "${sprayHunt.name}" (from the hunt's Sentinel fields):`);
+    expect(shown.stdout).toMatch(/Trigger:\s+more than 0 rows\n/);
+    expect(shown.stdout).toMatch(/One finding per:\s+entity group \(IPAddress\)\n/);
+
+    // Only what is named changes; the rule is then the hunt's own.
+    const set = await q(['findings', 'rule', sprayHunt.name, '--trigger', '>= 3', '--group-by', 'IPAddress,Accounts', '--dedup-window', '90m', '--json']);
+    expect(set).toMatchObject({ code: 0 });
+    expect(JSON.parse(set.stdout) as EffectiveRule).toEqual({
+      huntId: sprayHunt.id,
+      source: 'stored',
+      rule: { enabled: true, trigger: { operator: 'ge', threshold: 3 }, groupBy: ['IPAddress', 'Accounts'], dedupWindowMinutes: 90, maxFindingsPerRun: 100 },
+    });
+    const disabled = await q(['findings', 'rule', sprayHunt.id, '--disable', '--trigger', 'any']);
+    expect(disabled.stdout).toMatch(/Enabled:\s+no .*\n\s+Trigger:\s+any run\n/);
+    expect(disabled.stdout).toMatch(/Dedup window:\s+90m\n/);
+    const bad = await q(['findings', 'rule', sprayHunt.name, '--trigger', 'lots']);
+    expect(bad).toMatchObject({ code: 1 });
+    expect(bad.stderr).toContain('--trigger takes an operator and a row count');
+    const reset = JSON.parse((await q(['findings', 'rule', sprayHunt.name, '--reset', '--json'])).stdout) as EffectiveRule;
+    expect(reset).toMatchObject({ source: 'hunt', rule: { enabled: true, trigger: { operator: 'gt', threshold: 0 }, groupBy: 'entities' } });
+
+    // Routes: narrow one sink to high findings of one hunt, stop routing to another.
+    const route = await q(['sinks', 'route', 'soc-teams', '--min-severity', 'high', '--hunt', sprayHunt.name, '--replace']);
+    expect(route.stdout).toBe(`Findings go to "soc-teams" when any of these match: >=high hunt:${sprayHunt.name}\n`);
+    expect((await q(['sinks', 'unroute', 'snow'])).stdout).toBe('1 route to "snow" removed; no findings are routed to it.\n');
+    const { routes } = JSON.parse((await q(['sinks', 'list', '--json'])).stdout) as { routes: Route[] };
+    expect(routes.map((r) => [r.sink, r.minSeverity, r.hunts]).sort()).toEqual([
+      ['jira', 'informational', []], ['pager', 'informational', []], ['soc-slack', 'informational', []], ['soc-teams', 'high', [sprayHunt.id]],
+    ]);
   }, 90_000);
 
   it('adds a sink with its secret from standard input (never argv), lists, tests and removes it', async () => {

@@ -123,11 +123,14 @@ describe('a hunt hit reaches every sink as the documented requests', () => {
     await w.findings().worker.drain();
     expect(incidents[0]!.state).toBe('2');
     expect(w.pd.alertsFor(first.correlationId)[0]!.status).toBe('acknowledged');
+    expect(issues[0]!.status).toBe('In Progress'); // the configured ackTransitionId
 
     await w.api.findings.close({ id: first.id, reason: 'blocked at the firewall' });
     await w.findings().worker.drain();
     expect(incidents[0]).toMatchObject({ state: '6', close_code: 'Solution provided', close_notes: 'blocked at the firewall' });
+    // No closeTransitionId: the transition Jira offers into a Done-category status.
     expect(issues[0]!.status).toBe('Done');
+    expect(issues[0]!.transitions).toEqual(['21', '31']);
     expect(w.pd.alertsFor(first.correlationId)[0]!.status).toBe('resolved');
     expect(w.slack.messages).toHaveLength(4); // acknowledging and closing are not chat news
     const detail = await w.api.findings.get({ id: first.id });

@@ -80,6 +80,35 @@ describe('no duplicate tickets whatever happens mid-delivery', () => {
     expect((await w.api.findings.get({ id: finding!.id })).tickets[0]).toMatchObject({ key: w.sn.incidents[0]!.number });
   });
 
+  it('a close whose answer was lost is retried without failing on the ticket already closed', async () => {
+    const w = await createWorld();
+    await w.addAllSinks();
+    await w.api.routes.set({ routes: [{ sink: 'jira' }, { sink: 'snow' }] });
+    await w.prepareSpray();
+    await w.api.findingRules.set({ hunt: sprayHunt.id, rule: { groupBy: 'none' } });
+    await w.runSpray();
+    await w.findings().worker.drain();
+    const [finding] = w.findings().list();
+    // Jira moves the issue to Done and ServiceNow resolves the incident, but neither answer arrives.
+    w.jira.dropNext(1, (r) => r.method === 'POST' && r.path.endsWith('/transitions'));
+    w.sn.dropNext(1, (r) => r.method === 'PATCH');
+    await w.api.findings.close({ id: finding!.id, reason: 'pen test' });
+    expect(await w.findings().worker.drain()).toMatchObject({ attempted: 2, retrying: 2 });
+    expect(w.jira.issues[0]!.status).toBe('Done');
+    expect(w.sn.incidents[0]!.state).toBe('6');
+
+    w.clock.advance(10 * 60_000);
+    expect(await w.findings().worker.drain()).toMatchObject({ attempted: 2, delivered: 2, dead: 0 });
+    const resolves = (await w.api.deliveries.list({ findingId: finding!.id })).filter((d) => d.action === 'resolve');
+    expect(resolves.map((d) => [d.sinkKind, d.state, d.detail]).sort()).toEqual([
+      ['jira', 'delivered', `closed ${w.jira.issues[0]!.key}; no transition to Done offered`],
+      ['servicenow', 'delivered', `resolved ${w.sn.incidents[0]!.number}`],
+    ]);
+    expect(w.jira.issues[0]!.transitions).toEqual(['31']);
+    expect(w.jira.issues).toHaveLength(1);
+    expect(w.sn.incidents).toHaveLength(1);
+  });
+
   it('evaluating the same run twice changes nothing', async () => {
     const w = await createWorld();
     await w.addAllSinks();

@@ -9,6 +9,7 @@ import { createClient, type QuarryClient } from '../../../engine/client.js';
 import { MemorySecretStore } from '../../../engine/secrets/secret-store.js';
 import { findingsService, type FindingsOptions, type FindingsService } from '../../../engine/findings/service.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import type { SinkKind } from '../../../connectors/sinks/types.js';
 import { startServiceNowFake, type ServiceNowFake } from '../fakes/servicenow/index.js';
 import { startJiraFake, type JiraFake } from '../fakes/jira/index.js';
 import { startPagerDutyFake, type PagerDutyFake } from '../fakes/pagerduty/index.js';
@@ -84,8 +85,11 @@ export interface World {
   findings(): FindingsService;
   /** Closes the engine and opens a new one on the same data dir and keychain. */
   restart(): Promise<void>;
-  /** Adds the five sinks (secrets through the API, into the keychain) and routes every finding to all of them. */
-  addAllSinks(overrides?: { teamsFormat?: 'adaptive' | 'messagecard' }): Promise<void>;
+  /**
+   * Adds the five sinks (secrets through the API, into the keychain) and routes every finding to all of them;
+   * `settings` adds to a sink's settings by its name (snow, jira, pager, soc-slack, soc-teams).
+   */
+  addAllSinks(overrides?: { teamsFormat?: 'adaptive' | 'messagecard'; settings?: Record<string, Record<string, unknown>> }): Promise<void>;
   /** Imports the sign-in logs and saves the spray hunt (once). */
   prepareSpray(): Promise<void>;
   runSpray(): Promise<Run>;
@@ -98,7 +102,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-export async function createWorld(options: FindingsOptions = {}): Promise<World> {
+/** `sampleData` opens the first engine as a new install does: the generated sample dataset and the sample hunts. */
+export async function createWorld(options: FindingsOptions = {}, opts: { sampleData?: boolean } = {}): Promise<World> {
   const dataDir = tempDir('quarry-findings-');
   const clock = new FakeClock();
   const secrets = new MemorySecretStore();
@@ -111,7 +116,7 @@ export async function createWorld(options: FindingsOptions = {}): Promise<World>
   ]);
 
   const open = async (): Promise<{ engine: Engine; api: QuarryClient }> => {
-    const engine = await Engine.open({ dataDir, clock, secrets, sampleData: false });
+    const engine = await Engine.open({ dataDir, clock, secrets, sampleData: opts.sampleData ?? false });
     findingsService(engine).configure({ random: () => 0.5, ...world.options });
     const dispatch = createDispatcher(engine);
     const api = createClient((m, a) => dispatch(m, a), (event, listener) => {
@@ -134,9 +139,10 @@ export async function createWorld(options: FindingsOptions = {}): Promise<World>
     Object.assign(world, await open());
   };
   world.addAllSinks = async (o = {}) => {
-    const add = world.api.sinks.add;
+    const add = (sink: { kind: SinkKind; name: string; settings: Record<string, unknown>; secrets: Record<string, string> }) =>
+      world.api.sinks.add({ ...sink, settings: { ...sink.settings, ...o.settings?.[sink.name] } });
     await add({ kind: 'servicenow', name: 'snow', settings: { instanceUrl: sn.url, username: 'svc.quarry', closeCode: 'Solution provided' }, secrets: { password: SECRETS.snPassword } });
-    await add({ kind: 'jira', name: 'jira', settings: { baseUrl: jira.url, email: 'hunter@example.com', projectKey: 'SEC', closeTransitionId: '31' }, secrets: { apiToken: SECRETS.jiraToken } });
+    await add({ kind: 'jira', name: 'jira', settings: { baseUrl: jira.url, email: 'hunter@example.com', projectKey: 'SEC', ackTransitionId: '21' }, secrets: { apiToken: SECRETS.jiraToken } });
     await add({ kind: 'pagerduty', name: 'pager', settings: { baseUrl: pd.url, source: 'quarry-workstation' }, secrets: { routingKey: SECRETS.pdRoutingKey } });
     await add({ kind: 'slack', name: 'soc-slack', settings: { channelLabel: '#soc' }, secrets: { webhookUrl: slack.webhookUrl } });
     const teamsUrl = o.teamsFormat === 'messagecard' ? teams.connectorUrl : teams.workflowUrl;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { highSeverityFinding, notifyHighSeverityFindings } from '../../../electron/main/notifications.js';
+import { highSeverityFinding, notifyHighSeverityFindings, raisedToHighFinding } from '../../../electron/main/notifications.js';
 import { engineScheduleActions, trayMenuTemplate } from '../../../electron/main/tray.js';
 
 describe('finding notifications', () => {
@@ -17,6 +17,37 @@ describe('finding notifications', () => {
     expect(open).toHaveBeenCalled();
   });
 
+  it('notifies when an open finding is raised to high later, once, and not for other updates', () => {
+    const events = new EventEmitter();
+    const show = vi.fn();
+    const open = vi.fn();
+    expect(notifyHighSeverityFindings({ events }, ['finding.created', 'finding.updated'], { isSupported: () => true, show }, open)).toBe(true);
+    const finding = { id: 7, title: 'Password spray: 198.51.100.23', huntName: 'Password spray', verdict: 'malicious' };
+    // A re-hit that leaves it medium, then the verdict that raises it, then a re-hit of a finding already high.
+    events.emit('finding.updated', { ...finding, severity: 'medium', previousSeverity: 'medium', cause: 'rehit' });
+    events.emit('finding.updated', { ...finding, severity: 'high', previousSeverity: 'medium', cause: 'verdict' });
+    events.emit('finding.updated', { ...finding, severity: 'high', previousSeverity: 'high', cause: 'rehit' });
+    expect(show).toHaveBeenCalledTimes(1);
+    expect(show.mock.calls[0]!.slice(0, 2)).toEqual(['Finding raised to high: Password spray: 198.51.100.23', 'Threat intel says malicious. From hunt "Password spray"']);
+    show.mock.calls[0]![2]();
+    expect(open).toHaveBeenCalledTimes(1);
+  });
+
+  it('subscribes to finding.updated alone when that is all the engine has', () => {
+    const events = new EventEmitter();
+    const show = vi.fn();
+    expect(notifyHighSeverityFindings({ events }, ['finding.updated'], { isSupported: () => true, show }, vi.fn())).toBe(true);
+    expect(events.listenerCount('finding.created')).toBe(0);
+    events.emit('finding.updated', { id: 1, title: 't', severity: 'high', previousSeverity: 'low', cause: 'rehit' });
+    expect(show).toHaveBeenCalledWith('Finding raised to high: t', 'Open Quarry to review it.', expect.any(Function));
+  });
+
+  it('does nothing where notifications are not supported', () => {
+    const events = new EventEmitter();
+    expect(notifyHighSeverityFindings({ events }, ['finding.created', 'finding.updated'], { isSupported: () => false, show: vi.fn() }, vi.fn())).toBe(false);
+    expect(events.listenerCount('finding.created') + events.listenerCount('finding.updated')).toBe(0);
+  });
+
   it('does nothing on an engine without the finding.created event', () => {
     const events = new EventEmitter();
     expect(notifyHighSeverityFindings({ events }, ['run.finished'], { isSupported: () => true, show: vi.fn() }, vi.fn())).toBe(false);
@@ -27,6 +58,8 @@ describe('finding notifications', () => {
     expect(highSeverityFinding(null)).toBeNull();
     expect(highSeverityFinding('high')).toBeNull();
     expect(highSeverityFinding({ severity: 'high' })).toEqual({ id: '', title: 'New high-severity finding', huntName: undefined });
+    expect(raisedToHighFinding({ severity: 'high' })).toBeNull(); // no previousSeverity: not an update
+    expect(raisedToHighFinding({ severity: 'high', previousSeverity: 'High' })).toBeNull();
   });
 });
 

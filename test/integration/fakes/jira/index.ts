@@ -5,7 +5,8 @@ import { basicCredentials, isJsonRequest, startLoopbackFake, type FakeReply, typ
  *   POST /rest/api/3/issue                      -> 201 {id, key, self}
  *   POST|GET /rest/api/3/search/jql             -> 200 {issues: [...], isLast}
  *   POST /rest/api/3/issue/{idOrKey}/comment    -> 201 {id, body, created}
- *   POST /rest/api/3/issue/{idOrKey}/transitions -> 204
+ *   GET  /rest/api/3/issue/{idOrKey}/transitions -> 200 {transitions: [{id, name, to: {name, statusCategory}}]}
+ *   POST /rest/api/3/issue/{idOrKey}/transitions -> 204 (400 for one not offered from the status)
  *   GET  /rest/api/3/myself, /rest/api/3/project/{key}
  * with basic auth (email:API token) and errors as {errorMessages, errors}.
  * Descriptions and comments must be Atlassian Document Format; labels may
@@ -21,11 +22,20 @@ export interface JiraIssue {
   issueType: string;
   status: string;
   comments: unknown[];
+  /** Ids of the transitions applied, in order. */
+  transitions: string[];
 }
 
 export interface JiraFake extends LoopbackFake {
   readonly issues: JiraIssue[];
 }
+
+/** The site's one workflow, as GET …/transitions describes it: every status reachable from every other. */
+const WORKFLOW = [
+  { id: '11', name: 'Reopen', to: { id: '10000', name: 'To Do', statusCategory: { id: 2, key: 'new', name: 'To Do' } } },
+  { id: '21', name: 'Start work', to: { id: '3', name: 'In Progress', statusCategory: { id: 4, key: 'indeterminate', name: 'In Progress' } } },
+  { id: '31', name: 'Resolve', to: { id: '10001', name: 'Done', statusCategory: { id: 3, key: 'done', name: 'Done' } } },
+];
 
 const jiraError = (status: number, messages: string[], errors: Record<string, string> = {}): FakeReply => ({ status, body: { errorMessages: messages, errors } });
 
@@ -102,7 +112,7 @@ export async function startJiraFake(opts: { email?: string; apiToken?: string; p
     counters.set(project!, n);
     const issue: JiraIssue = {
       id: String(nextId++), key: `${project}-${n}`, summary: summary as string, description: fields.description,
-      labels: labels as string[], issueType: (fields.issuetype as { name: string }).name, status: 'To Do', comments: [],
+      labels: labels as string[], issueType: (fields.issuetype as { name: string }).name, status: 'To Do', comments: [], transitions: [],
     };
     issues.push(issue);
     return { status: 201, body: { id: issue.id, key: issue.key, self: `${fake.url}/rest/api/3/issue/${issue.id}` } };
@@ -130,12 +140,19 @@ export async function startJiraFake(opts: { email?: string; apiToken?: string; p
       return { status: 201, body: { id: String(issue.comments.length), body, created: new Date().toISOString() } };
     }
     const transition = /^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/.exec(p);
-    if (transition && req.method === 'POST') {
+    if (transition && (req.method === 'GET' || req.method === 'POST')) {
       const issue = find(decodeURIComponent(transition[1]!));
       if (!issue) return noIssue;
+      const offered = WORKFLOW.filter((t) => t.to.name !== issue.status);
+      if (req.method === 'GET') {
+        return { status: 200, body: { expand: 'transitions', transitions: offered.map((t) => ({ ...t, hasScreen: false, isGlobal: true, isInitial: false, isAvailable: true, isConditional: false, isLooped: false })) } };
+      }
       const id = (req.json as { transition?: { id?: string } } | undefined)?.transition?.id;
       if (!id) return jiraError(400, ['Missing transition.']);
-      issue.status = id === '31' ? 'Done' : id === '21' ? 'In Progress' : `transition ${id}`;
+      const t = offered.find((x) => x.id === id);
+      if (!t) return jiraError(400, [`Transition id '${id}' is not valid for this issue.`]);
+      issue.status = t.to.name;
+      issue.transitions.push(id);
       return { status: 204 };
     }
     return jiraError(404, ['Not Found']);
