@@ -1,29 +1,23 @@
 import type { Engine } from '../../engine/engine.js';
-import { Scheduler } from '../../engine/scheduler/scheduler.js';
+import { keepScheduler } from '../../engine/scheduler/keeper.js';
 import { findingsService } from '../../engine/findings/service.js';
-import { errorMessage } from '../../engine/errors.js';
 import { startAutoEnrichment } from '../../engine/enrichment/auto-enrich.js';
 
 /**
  * What keeps working while Quarry sits in the tray: the scheduler (unless
  * `quarry daemon` already holds this data directory's scheduler lock, in which
- * case the daemon runs the schedules and the app only shows them), the
- * outbox worker delivering findings to their sinks, and enrichment of
- * finished runs.
+ * case the daemon runs the schedules, the app only shows them, and takes over
+ * when the daemon stops), the outbox worker delivering findings to their
+ * sinks, and enrichment of finished runs.
  */
 export function startBackground(engine: Engine, log: (line: string) => void): { stop(): Promise<void> } {
-  let scheduler: Scheduler | null = null;
-  try {
-    scheduler = Scheduler.start(engine, {
-      kind: 'app',
-      onLog: (e) => {
-        if (e.type === 'error') log(`scheduler: ${e.message}`);
-        else if (e.type === 'lock.lost') log('scheduler: another scheduler took over this data directory');
-      },
-    });
-  } catch (err) {
-    log(`scheduler not started: ${errorMessage(err)}`);
-  }
+  const scheduler = keepScheduler(engine, {
+    kind: 'app',
+    onLog: (e) => {
+      if (e.type === 'error') log(`scheduler: ${e.message}`);
+      else if (e.type === 'lock.lost') log('scheduler: another scheduler took over this data directory');
+    },
+  }, log);
   const worker = findingsService(engine).worker;
   worker.start();
   const enrichment = startAutoEnrichment(engine, log);
@@ -31,7 +25,7 @@ export function startBackground(engine: Engine, log: (line: string) => void): { 
     async stop() {
       enrichment.stop();
       worker.stop();
-      await scheduler?.stop();
+      await scheduler.stop();
     },
   };
 }

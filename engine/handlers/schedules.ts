@@ -6,9 +6,14 @@ import { scheduleConfig } from '../scheduler/config.js';
 import { getSchedule, removeSchedule, saveSchedule, setPausedAll, setSchedulePaused } from '../scheduler/schedule-repo.js';
 import { scheduleHistory, scheduleView, scheduleViews, type ScheduleView } from '../scheduler/views.js';
 import { storedStatus, type SchedulerStatus } from '../scheduler/status.js';
+import { requestCancel, runningScheduledRun } from '../scheduler/cancel-requests.js';
+import { lockHolder } from '../scheduler/lock.js';
+import { languageOfKind } from '../../connectors/sources/types.js';
 
 type S = keyof ScheduleApiResults;
 type H<M extends S> = (e: Engine, a: ApiParsedArgs<M>) => ApiResults[M] | Promise<ApiResults[M]>;
+
+const languageName = { kql: 'KQL', tsql: 'T-SQL', sql: 'SQL' } as const;
 
 /** After a change: the scheduler in this process picks it up now; elsewhere (the CLI) a running daemon sees it within its resync period. */
 function changed(e: Engine): void {
@@ -44,6 +49,11 @@ export const scheduleHandlers: { [M in S]: H<M> } = {
   'schedules.set': (e, a) => {
     const hunt = e.hunts.get(a.hunt);
     if (!hunt.connection) throw new QuarryError('invalid_input', `hunt "${hunt.name}" has no connection: set one before scheduling it`);
+    // Caught now rather than at every due time: a hunt its connection cannot run would only ever fail to start.
+    const connection = e.connection(hunt.connection);
+    if (languageOfKind[connection.kind] !== hunt.language) {
+      throw new QuarryError('invalid_input', `hunt "${hunt.name}" is written in ${languageName[hunt.language]} but its connection "${connection.name}" (${connection.kind}) takes ${languageName[languageOfKind[connection.kind]]}: change one before scheduling it`);
+    }
     saveSchedule(e.db, hunt.id, scheduleConfig(a, getSchedule(e.db, hunt.id)), e.clock.now());
     changed(e);
     return viewOf(e, hunt.id);
@@ -65,7 +75,23 @@ export const scheduleHandlers: { [M in S]: H<M> } = {
     changed(e);
     return status(e);
   },
-  // A deleted hunt's scheduled runs stay in the history under its id.
-  'schedules.history': (e, a) => scheduleHistory(e.db, e.hunts.find(a.hunt)?.id ?? a.hunt, a.limit),
+  // A deleted hunt's scheduled runs stay in the history under its id; a name that matches nothing is a typo.
+  'schedules.history': (e, a) => {
+    const hunt = e.hunts.find(a.hunt);
+    const runs = scheduleHistory(e.db, hunt?.id ?? a.hunt, a.limit);
+    if (!hunt && runs.length === 0) throw notFound('hunt', a.hunt);
+    return runs;
+  },
   'schedules.status': (e) => status(e),
+  'schedules.cancel': (e, a) => {
+    const huntId = scheduledHunt(e, a.hunt);
+    const name = e.hunts.get(huntId).name;
+    const runId = runningScheduledRun(e.db, huntId);
+    if (runId === null) throw new QuarryError('conflict', `no scheduled run of "${name}" is going`);
+    if (e.scheduler?.cancel(huntId)) return { runId, pending: false };
+    // Its scheduler is gone (killed): the next one to start marks the run interrupted and runs its window again.
+    if (!lockHolder(e.db)) throw new QuarryError('conflict', `run ${runId} of "${name}" has no scheduler left to stop it; it is marked interrupted when one starts`);
+    requestCancel(e.db, runId, e.clock.now());
+    return { runId, pending: true };
+  },
 };

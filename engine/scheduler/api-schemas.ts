@@ -37,6 +37,7 @@ export const scheduleApiSchemas = {
   'schedules.resumeAll': none,
   'schedules.history': huntRef.extend({ limit: z.number().int().positive().max(10_000).default(100) }),
   'schedules.status': none,
+  'schedules.cancel': huntRef,
 } as const;
 
 export interface ScheduleApiResults {
@@ -49,6 +50,12 @@ export interface ScheduleApiResults {
   'schedules.resumeAll': SchedulerStatus;
   'schedules.history': ScheduledRun[];
   'schedules.status': SchedulerStatus;
+  /**
+   * The hunt's scheduled run in flight was cancelled (its window is covered by
+   * the next run). `pending`: it runs in another process (quarry daemon), which
+   * stops it within a few seconds.
+   */
+  'schedules.cancel': { runId: number; pending: boolean };
 }
 
 export type { SchedulerStatus, ScheduledRun, ScheduleView };

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   resyncMs?: number;
   /** A wake-up this much later than planned is reported as a clock jump (sleep, a stopped process). Default 60 s. */
   jumpThresholdMs?: number;
+  /** While runs are in flight, how often to look for cancel requests from other processes. Default 2 s. */
+  cancelPollMs?: number;
   /** How long stop() waits for cancelled runs to wind down before marking them itself. Default 10 s. */
   shutdownGraceMs?: number;
   lock?: LockOptions;

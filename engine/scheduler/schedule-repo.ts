@@ -107,7 +107,8 @@ export function saveSchedule(db: Db, huntId: string, c: ScheduleConfig, now: Dat
            next_due_at, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(huntId, ...cols, at, origin, at, at);
     } else {
-      const nextDue = sameSpec(before.spec, spec) ? before.nextDueAt : null;
+      // A schedule whose run could not start (the hunter is fixing that now) is tried again at once.
+      const nextDue = before.lastError !== null ? at : sameSpec(before.spec, spec) ? before.nextDueAt : null;
       // A new lookback moves the origin only while nothing has been covered yet.
       const origin = lastSuccessEnd(db, before.id) === null ? new Date(Date.parse(before.createdAt) - c.lookbackMs).toISOString() : before.origin;
       db.prepare(

@@ -13,6 +13,7 @@ import {
 import { capWarning, scheduleHistory, scheduleView, scheduleViews, type RuntimeSnapshot, type ScheduleView } from './views.js';
 import { addRunWarning, interruptNow, markStoppedByShutdown, markTimedOut } from './run-outcome.js';
 import type { SchedulerStatus } from './status.js';
+import { takeCancelRequests } from './cancel-requests.js';
 
 export type { SchedulerLogEvent, SchedulerOptions };
 
@@ -37,6 +38,7 @@ interface ActiveRun {
 }
 
 const TIMEOUT_GRACE_MS = 5000;
+const DEFAULT_CANCEL_POLL_MS = 2000;
 
 /**
  * Runs scheduled hunts: one timer to the next due time, a queue behind a
@@ -60,6 +62,8 @@ export class Scheduler {
   private queue: QueueItem[] = [];
   private readonly active = new Map<string, ActiveRun>();
   private timer: unknown = null;
+  /** Set only while runs are in flight: looks for cancel requests from other processes. */
+  private cancelTimer: unknown = null;
   private armedForMs: number | null = null;
   private lastHeartbeatMs = 0;
   private lastClockJump: SchedulerStatus['lastClockJump'] = null;
@@ -148,6 +152,25 @@ export class Scheduler {
     return a ? this.engine.runner.cancel(a.runId) : false;
   }
 
+  private armCancelPoll(): void {
+    if (this.cancelTimer !== null || this.stopped) return;
+    this.cancelTimer = this.timers.setTimeout(() => this.pollCancels(), this.opts.cancelPollMs ?? DEFAULT_CANCEL_POLL_MS);
+  }
+
+  /** Cancels the runs another process asked to cancel (`quarry schedule cancel` next to a daemon). */
+  private pollCancels(): void {
+    this.cancelTimer = null;
+    if (this.stopped || this.active.size === 0) return;
+    const cpu0 = this.opts.measureCpu ? process.cpuUsage() : null;
+    try {
+      for (const runId of takeCancelRequests(this.engine.db, [...this.active.values()].map((a) => a.runId))) this.engine.runner.cancel(runId);
+    } catch (err) {
+      this.log({ type: 'error', message: errorMessage(err) });
+    }
+    this.armCancelPoll();
+    if (cpu0) this.addCpu(cpu0);
+  }
+
   /**
    * Graceful shutdown (SIGTERM, quitting the app): no new runs, in-flight runs
    * cancelled and recorded as interrupted so the next start runs their
@@ -180,6 +203,8 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
+    if (this.cancelTimer !== null) this.timers.clearTimeout(this.cancelTimer);
+    this.cancelTimer = null;
     this.queue = [];
   }
 
@@ -326,6 +351,7 @@ export class Scheduler {
       runner.cancel(runId);
     }, Math.min(MAX_TIMER_MS, s.timeoutMs + TIMEOUT_GRACE_MS));
     this.active.set(s.huntId, a);
+    this.armCancelPoll();
     a.settled = done.then(() => this.finished(a), () => this.finished(a));
     const huntName = (db.prepare('SELECT hunt_name FROM runs WHERE id = ?').get(runId) as { hunt_name: string }).hunt_name;
     this.log({ type: 'run.started', huntId: s.huntId, huntName, runId, trigger, dueAt: new Date(item.dueMs).toISOString(), startedAt: now.toISOString(), window, missed: item.missed });
@@ -345,6 +371,10 @@ export class Scheduler {
     this.timers.clearTimeout(a.timeout);
     const mine = this.active.get(a.item.huntId) === a; // false when stopNow() already recorded it
     if (mine) this.active.delete(a.item.huntId);
+    if (this.active.size === 0 && this.cancelTimer !== null) {
+      this.timers.clearTimeout(this.cancelTimer);
+      this.cancelTimer = null;
+    }
     if (!db.open) return;
     try {
       if (a.timedOut) markTimedOut(db, a.runId, a.timeoutMs);

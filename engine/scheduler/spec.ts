@@ -114,6 +114,10 @@ export function nextDueAfter(huntId: string, spec: ScheduleSpec, after: Date, ma
   return new Date(nextFireAfter(spec, new Date(after.getTime() - jitter)).getTime() + jitter);
 }
 
+/** "every 1h", "every day at 06:00 (Europe/Berlin)" for what --daily stores, else "cron 0 6 * * 1-5 (Europe/Berlin)". */
 export function describeSpec(spec: ScheduleSpec): string {
-  return spec.kind === 'interval' ? `every ${formatDuration(spec.everyMs)}` : `cron ${spec.cron} (${spec.timezone})`;
+  if (spec.kind === 'interval') return `every ${formatDuration(spec.everyMs)}`;
+  const daily = /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(spec.cron);
+  if (daily) return `every day at ${daily[2]!.padStart(2, '0')}:${daily[1]!.padStart(2, '0')} (${spec.timezone})`;
+  return `cron ${spec.cron} (${spec.timezone})`;
 }

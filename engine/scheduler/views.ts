@@ -1,7 +1,8 @@
 import type { Db } from '../store/db.js';
-import type { RunStatus } from '../types.js';
+import type { QueryLanguage, RunStatus } from '../types.js';
 import { formatDuration } from './duration.js';
 import { describeSpec, nextDueAfter, DEFAULT_MAX_JITTER_MS } from './spec.js';
+import { windowWarning } from './window-use.js';
 import { getSchedule, lastSuccessEnd, listSchedules, readSchedulerState, type ParamValue, type RunTrigger, type ScheduleRecord } from './schedule-repo.js';
 
 /** One scheduled run as the history shows it. */
@@ -50,6 +51,8 @@ export interface ScheduleView {
   lastRun: ScheduledRun | null;
   /** Something the hunter should see: the last run was capped, failed, or could not start. */
   warning: string | null;
+  /** The hunt's SQL does not use @start/@end, so its runs read more than their window (null for KQL, which gets a timespan). */
+  queryWarning: string | null;
 }
 
 /** What only the process running the scheduler knows. */
@@ -97,21 +100,28 @@ function warningOf(s: ScheduleRecord, last: ScheduledRun | null): string | null 
   return last.capped ? capWarning(last.capped) : null;
 }
 
+interface HuntRow {
+  id: string;
+  name: string;
+  language: QueryLanguage;
+  query: string;
+}
+
 export function scheduleViews(db: Db, now: Date, runtime?: RuntimeSnapshot): ScheduleView[] {
   const { pausedAll } = readSchedulerState(db);
-  const names = new Map((db.prepare('SELECT id, name FROM hunts').all() as Array<{ id: string; name: string }>).map((h) => [h.id, h.name]));
-  return listSchedules(db).map((s) => toView(db, s, names.get(s.huntId) ?? s.huntId, pausedAll, now, runtime));
+  const hunts = new Map((db.prepare('SELECT id, name, language, query FROM hunts').all() as HuntRow[]).map((h) => [h.id, h]));
+  return listSchedules(db).map((s) => toView(db, s, hunts.get(s.huntId), pausedAll, now, runtime));
 }
 
 /** One hunt's schedule, or undefined when it has none. */
 export function scheduleView(db: Db, huntId: string, now: Date, runtime?: RuntimeSnapshot): ScheduleView | undefined {
   const s = getSchedule(db, huntId);
   if (!s) return undefined;
-  const name = (db.prepare('SELECT name FROM hunts WHERE id = ?').get(huntId) as { name: string } | undefined)?.name ?? huntId;
-  return toView(db, s, name, readSchedulerState(db).pausedAll, now, runtime);
+  const hunt = db.prepare('SELECT id, name, language, query FROM hunts WHERE id = ?').get(huntId) as HuntRow | undefined;
+  return toView(db, s, hunt, readSchedulerState(db).pausedAll, now, runtime);
 }
 
-function toView(db: Db, s: ScheduleRecord, huntName: string, pausedAll: boolean, now: Date, runtime?: RuntimeSnapshot): ScheduleView {
+function toView(db: Db, s: ScheduleRecord, hunt: HuntRow | undefined, pausedAll: boolean, now: Date, runtime?: RuntimeSnapshot): ScheduleView {
   const last = lastRunOf(db, s.id);
   const held = s.paused || pausedAll;
   const running = runtime ? runtime.running.has(s.huntId) : last?.status === 'running';
@@ -119,7 +129,7 @@ function toView(db: Db, s: ScheduleRecord, huntName: string, pausedAll: boolean,
   const nextRunAt = held ? null : s.nextDueAt ?? nextDueAfter(s.huntId, s.spec, now, runtime?.maxJitterMs ?? DEFAULT_MAX_JITTER_MS).toISOString();
   return {
     huntId: s.huntId,
-    huntName,
+    huntName: hunt?.name ?? s.huntId,
     description: describeSpec(s.spec),
     every: s.spec.kind === 'interval' ? formatDuration(s.spec.everyMs) : null,
     cron: s.spec.kind === 'cron' ? s.spec.cron : null,
@@ -136,5 +146,6 @@ function toView(db: Db, s: ScheduleRecord, huntName: string, pausedAll: boolean,
     coveredUntil: lastSuccessEnd(db, s.id),
     lastRun: last,
     warning: warningOf(s, last),
+    queryWarning: hunt ? windowWarning(hunt.language, hunt.query) : null,
   };
 }

@@ -3,7 +3,7 @@ import { withEngine, type GlobalOptions } from '../context.js';
 import { printJson, printTable, plural, type CliIo } from '../output.js';
 import { QuarryError } from '../../errors.js';
 import { describeHolder } from '../../scheduler/lock.js';
-import type { ScheduledRun } from '../../scheduler/views.js';
+import type { ScheduledRun, ScheduleView } from '../../scheduler/views.js';
 import type { QuarryClient } from '../../client.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -20,6 +20,25 @@ function parseParams(pairs: string[]): Record<string, string> {
 
 const windowText = (r: { windowStart: string; windowEnd: string } | null): string => (r ? `${r.windowStart} .. ${r.windowEnd}` : '-');
 const seconds = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
+
+/** "2026-03-09 06:00:00 Europe/Berlin": a due time as the hunter set it, next to the UTC one. */
+function inZone(iso: string, timezone: string): string {
+  const local = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).format(new Date(iso));
+  return `${local} ${timezone}`;
+}
+
+const nextRunText = (v: ScheduleView): string => (v.nextRunAt ? `${v.nextRunAt} (${inZone(v.nextRunAt, v.timezone)})` : '(paused)');
+
+/** What `schedule set` says: when it runs, what the first run covers, and how far a catch-up reaches. */
+function setSummary(v: ScheduleView): string {
+  const first = v.lastRun
+    ? `Next run: ${nextRunText(v)}.`
+    : `First run: as soon as the scheduler picks it up, covering the last ${v.lookback}.`;
+  const windows = `Each run covers the time since the last successful one (overlap ${v.overlap}); a catch-up after sleep or downtime covers at most ${v.maxWindow} (--max-window); a run times out after ${v.timeout}.`;
+  return `"${v.huntName}" runs ${v.description}.\n${first}\n${windows}\n`;
+}
 
 interface SetOptions {
   every?: string;
@@ -58,7 +77,8 @@ export function registerScheduleCommands(program: Command, io: CliIo): void {
           maxWindow: o.maxWindow, timeout: o.timeout, params: o.param.length ? parseParams(o.param) : undefined,
         });
         if (o.json) return printJson(io, view);
-        io.stdout.write(`"${view.huntName}" runs ${view.description}; next run ${view.nextRunAt ?? '(paused)'}.\n`);
+        io.stdout.write(setSummary(view));
+        if (view.queryWarning) io.stdout.write(`warning: ${view.queryWarning}\n`);
         await noteWhoRunsIt(api, io);
       }),
     );
@@ -76,7 +96,7 @@ export function registerScheduleCommands(program: Command, io: CliIo): void {
             return void io.stdout.write(verb === 'pause' ? 'All schedules paused.\n' : 'Schedules resumed.\n');
           }
           const view = await (verb === 'pause' ? api.schedules.pause({ hunt: ref! }) : api.schedules.resume({ hunt: ref! }));
-          io.stdout.write(`"${view.huntName}" ${verb === 'pause' ? 'paused' : `resumed; next run ${view.nextRunAt ?? '(all schedules are paused)'}`}.\n`);
+          io.stdout.write(`"${view.huntName}" ${verb === 'pause' ? 'paused' : `resumed; next run ${view.nextRunAt ? nextRunText(view) : '(all schedules are paused)'}`}.\n`);
         }),
       );
   }
@@ -93,7 +113,7 @@ export function registerScheduleCommands(program: Command, io: CliIo): void {
 
   schedule
     .command('list')
-    .description('scheduled hunts with their next run, last window and last status')
+    .description('scheduled hunts with their next run, overlap, catch-up cap (max window), last window and last status')
     .option('--json', 'print JSON (an array of schedules)')
     .action((o: { json?: boolean }) =>
       withEngine(global(), io, async ({ api }) => {
@@ -101,11 +121,31 @@ export function registerScheduleCommands(program: Command, io: CliIo): void {
         if (o.json) return printJson(io, list);
         if (list.length === 0) return void io.stdout.write('No scheduled hunts. Schedule one with `quarry schedule set <hunt> --every 1h`.\n');
         if (list[0]!.pausedAll) io.stdout.write('All schedules are paused (quarry schedule resume --all).\n');
-        printTable(io, ['HUNT', 'SCHEDULE', 'STATE', 'NEXT RUN', 'LAST WINDOW', 'LAST STATUS', 'ROWS'], list.map((v) => [
-          v.huntName, v.description, v.state, v.nextRunAt ?? '-', windowText(v.lastRun), v.lastRun?.status ?? '-', v.lastRun?.rowCount ?? '-',
+        printTable(io, ['HUNT', 'SCHEDULE', 'OVERLAP', 'MAX WINDOW', 'STATE', 'NEXT RUN', 'LAST WINDOW', 'LAST STATUS', 'ROWS'], list.map((v) => [
+          v.huntName, v.description, v.overlap, v.maxWindow, v.state, v.nextRunAt ?? '-', windowText(v.lastRun), v.lastRun?.status ?? '-', v.lastRun?.rowCount ?? '-',
         ]), 60);
-        for (const v of list.filter((x) => x.warning)) io.stdout.write(`warning: ${v.huntName}: ${v.warning}\n`);
+        io.stdout.write('MAX WINDOW: the most one catch-up run covers after the machine slept or Quarry was closed; older time is skipped and reported.\n');
+        for (const v of list) {
+          if (v.warning) io.stdout.write(`warning: ${v.huntName}: ${v.warning}\n`);
+          if (v.queryWarning) io.stdout.write(`warning: ${v.huntName}: ${v.queryWarning}\n`);
+        }
         await noteWhoRunsIt(api, io);
+      }),
+    );
+
+  schedule
+    .command('cancel <hunt>')
+    .description('cancel the hunt\'s scheduled run in flight (also one quarry daemon runs); the next run covers its window')
+    .action((ref: string) =>
+      withEngine(global(), io, async ({ api }) => {
+        const { runId, pending } = await api.schedules.cancel({ hunt: ref });
+        if (!pending) return void io.stdout.write(`Run ${runId} cancelled; the next run covers its window.\n`);
+        const { holder } = await api.schedules.status();
+        io.stdout.write(`Asked ${holder ? describeHolder(holder) : 'the scheduler'} to cancel run ${runId}.\n`);
+        const run = await waitUntilEnded(api, runId, CANCEL_WAIT_MS);
+        io.stdout.write(run.status === 'running'
+          ? `Run ${runId} is still going; it stops within seconds (quarry runs list shows when).\n`
+          : `Run ${runId} ${run.status}; the next run covers its window.\n`);
       }),
     );
 
@@ -124,6 +164,18 @@ export function registerScheduleCommands(program: Command, io: CliIo): void {
         ]), 200);
       }),
     );
+}
+
+/** How long `schedule cancel` waits to report a daemon's run as stopped: a few of the scheduler's 2 s polls. */
+const CANCEL_WAIT_MS = 10_000;
+
+async function waitUntilEnded(api: QuarryClient, runId: number, limitMs: number): Promise<{ status: string }> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const run = await api.runs.get({ runId });
+    if (run.status !== 'running' || Date.now() >= deadline) return run;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 function noteOf(r: ScheduledRun): string {

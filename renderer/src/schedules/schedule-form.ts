@@ -1,6 +1,6 @@
-import type { ScheduleView } from '../../../engine/scheduler/views';
+import type { ScheduleView } from '../../../engine/scheduler/views.js';
 
-/** The editor's schedule form: one of three ways to say when, as the hunter types them. */
+/** The editor's schedule form: one of three ways to say when, and the windows, as the hunter types them. */
 export interface ScheduleForm {
   mode: 'every' | 'daily' | 'cron';
   every: string;
@@ -8,12 +8,18 @@ export interface ScheduleForm {
   cron: string;
   timezone: string;
   lookback: string;
+  overlap: string;
+  /** The catch-up cap: the most one run covers after sleep or downtime. */
+  maxWindow: string;
+  timeout: string;
 }
 
 export const localTimezone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export function formOf(view: ScheduleView | null): ScheduleForm {
-  const base: ScheduleForm = { mode: 'every', every: '1h', daily: '06:00', cron: '0 6 * * 1-5', timezone: localTimezone(), lookback: '' };
+  const base: ScheduleForm = {
+    mode: 'every', every: '1h', daily: '06:00', cron: '0 6 * * 1-5', timezone: localTimezone(), lookback: '', overlap: '', maxWindow: '', timeout: '',
+  };
   if (!view) return base;
   // A daily schedule is stored as the cron "M H * * *".
   const daily = view.cron ? /^(\d{1,2}) (\d{1,2}) \* \* \*$/.exec(view.cron) : null;
@@ -25,12 +31,28 @@ export function formOf(view: ScheduleView | null): ScheduleForm {
     cron: view.cron ?? base.cron,
     timezone: view.timezone || base.timezone,
     lookback: view.lookback || base.lookback,
+    overlap: view.overlap,
+    maxWindow: view.maxWindow,
+    timeout: view.timeout,
   };
 }
 
-/** The schedules.set request for a hunt. */
-export function setRequest(hunt: string, f: ScheduleForm): { hunt: string; every?: string; daily?: string; cron?: string; timezone: string; lookback?: string } {
+export interface ScheduleSetRequest {
+  hunt: string;
+  every?: string;
+  daily?: string;
+  cron?: string;
+  timezone: string;
+  lookback?: string;
+  overlap?: string;
+  maxWindow?: string;
+  timeout?: string;
+}
+
+/** The schedules.set request for a hunt; an empty duration leaves the engine's default (or the current value). */
+export function setRequest(hunt: string, f: ScheduleForm): ScheduleSetRequest {
   const when = f.mode === 'every' ? { every: f.every.trim() } : f.mode === 'daily' ? { daily: f.daily.trim() } : { cron: f.cron.trim() };
-  // An empty lookback leaves the engine's default: one period, capped by the maximum window.
-  return { hunt, ...when, timezone: f.timezone.trim() || 'UTC', ...(f.lookback.trim() ? { lookback: f.lookback.trim() } : {}) };
+  const durations: Partial<ScheduleSetRequest> = {};
+  for (const key of ['lookback', 'overlap', 'maxWindow', 'timeout'] as const) if (f[key].trim()) durations[key] = f[key].trim();
+  return { hunt, ...when, timezone: f.timezone.trim() || 'UTC', ...durations };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SchedulerStatus } from '../../../engine/scheduler/status.js';
 import { tempDir } from '../../helpers/temp-dir.js';
-import { clientOf, hours, world } from './world.js';
+import { clientOf, hours, minutes, world } from './world.js';
 
 describe('schedules API', () => {
   it('validates schedules and names what is wrong', async () => {
@@ -18,6 +18,12 @@ describe('schedules API', () => {
     await expect(w.api.schedules.pause({ hunt: 'h1' })).rejects.toThrowError(/schedule of hunt not found: h1/);
     w.engine.hunts.save({ id: 'loose', name: 'No connection', language: 'sql', query: 'SELECT 1' });
     await expect(w.api.schedules.set({ hunt: 'loose', every: '1h' })).rejects.toThrowError(/hunt "No connection" has no connection/);
+    // Imported Sentinel YAML is KQL by default: on the local (SQL) connection it could never run.
+    w.engine.hunts.save({ id: 'kql', name: 'Sentinel hunt', language: 'kql', connection: 'local', query: 'SigninLogs' });
+    await expect(w.api.schedules.set({ hunt: 'kql', every: '1h' })).rejects.toThrowError(
+      'hunt "Sentinel hunt" is written in KQL but its connection "local" (local) takes SQL: change one before scheduling it',
+    );
+    expect(await w.api.schedules.list()).toEqual([]);
   });
 
   it('sets, changes, pauses, resumes and removes a schedule; deleting the hunt removes it too', async () => {
@@ -104,5 +110,36 @@ describe('schedules API', () => {
     // Coverage begins where the schedule was set (minus the lookback), even though the first due run never started.
     expect(w.gate.calls.map((c) => c.window)).toEqual([{ start: '2026-03-06T16:00:00.000Z', end: '2026-03-06T18:00:00.000Z' }]);
     expect((await w.api.schedules.list())[0]!.warning).toBeNull();
+  });
+
+  it('runs at once when the hunter sets the schedule again after a run could not start', async () => {
+    const w = await world('2026-03-06T17:00:00.000Z');
+    w.addHunt('h1');
+    await w.api.schedules.set({ hunt: 'h1', every: '1h' });
+    w.engine.hunts.save({ id: 'h1', name: 'Hunt h1', language: 'kql', connection: 'local', query: 'SigninLogs' });
+    w.start();
+    await w.time.advance(minutes(10));
+    expect((await w.api.schedules.list())[0]).toMatchObject({ nextRunAt: '2026-03-06T18:00:00.000Z', warning: expect.stringMatching(/^could not start/) });
+
+    w.addHunt('h1'); // fixed
+    expect(await w.api.schedules.set({ hunt: 'h1', every: '1h' })).toMatchObject({ warning: null });
+    await w.time.advance(0);
+    expect(w.gate.calls.map((c) => c.window)).toEqual([{ start: '2026-03-06T16:00:00.000Z', end: '2026-03-06T17:10:00.000Z' }]);
+    expect((await w.api.schedules.list())[0]).toMatchObject({ nextRunAt: '2026-03-06T18:00:00.000Z', lastRun: { trigger: 'first', status: 'succeeded' } });
+  });
+
+  it('says when a SQL hunt\'s query cannot see its window (@start/@end)', async () => {
+    const w = await world();
+    const save = (id: string, query: string, language: 'sql' | 'kql' = 'sql') => w.engine.hunts.save({ id, name: id, language, connection: 'local', query });
+    save('both', "SELECT * FROM t WHERE ts >= @start AND ts < @end -- and a comment about @other");
+    save('none', "SELECT * FROM t WHERE note = '@start and @end in a string'");
+    save('end-only', 'SELECT * FROM t WHERE ts < @end');
+    for (const id of ['both', 'none', 'end-only']) await w.api.schedules.set({ hunt: id, every: '1h' });
+    const warnings = Object.fromEntries((await w.api.schedules.list()).map((v) => [v.huntId, v.queryWarning]));
+    expect(warnings).toEqual({
+      both: null,
+      none: expect.stringMatching(/^the query does not use @start\/@end, so every run reads all of its data/),
+      'end-only': expect.stringMatching(/^the query uses @end but not @start/),
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hours, minutes, world } from './world.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { clientOf, hours, minutes, world } from './world.js';
 
 describe('scheduler: one run per hunt, a global limit, timeouts, jitter', () => {
   it('never runs the same hunt twice at once: fires during a long run become one run right after it', async () => {
@@ -77,6 +78,39 @@ describe('scheduler: one run per hunt, a global limit, timeouts, jitter', () => 
     w.gate.hold = false;
     await w.time.advance(hours(1));
     expect(w.gate.calls[1]!.window).toEqual({ start: '2026-03-06T16:00:00.000Z', end: '2026-03-06T18:00:00.000Z' });
+  });
+
+  it('cancels a hunt\'s scheduled run through the API, also from another process on the same data directory', async () => {
+    const dataDir = tempDir('quarry-sched-');
+    const w = await world('2026-03-06T17:00:00.000Z', dataDir);
+    w.addHunt('h1');
+    await w.api.schedules.set({ hunt: 'h1', every: '1h' });
+    w.gate.hold = true;
+    w.start();
+    await w.time.advance(0);
+    const [first] = await w.api.schedules.history({ hunt: 'h1' });
+    // In the process that runs the scheduler: at once.
+    expect(await w.api.schedules.cancel({ hunt: 'Hunt h1' })).toEqual({ runId: first!.runId, pending: false });
+    await w.time.advance(0);
+    expect((await w.api.schedules.history({ hunt: 'h1' }))[0]).toMatchObject({ runId: first!.runId, status: 'cancelled' });
+    await expect(w.api.schedules.cancel({ hunt: 'h1' })).rejects.toThrowError('no scheduled run of "Hunt h1" is going');
+
+    // From the CLI next to a daemon: a request the scheduler picks up while the run is in flight.
+    await w.time.advance(hours(1));
+    const [second] = await w.api.schedules.history({ hunt: 'h1' });
+    expect(second).toMatchObject({ status: 'running' });
+    const cli = await world('2026-03-06T18:00:00.000Z', dataDir);
+    expect(await clientOf(cli.engine).schedules.cancel({ hunt: 'h1' })).toEqual({ runId: second!.runId, pending: true });
+    expect(w.gate.calls[1]!.signal.aborted).toBe(false);
+    await w.time.advance(2000);
+    expect(w.gate.calls[1]!.signal.aborted).toBe(true);
+    expect((await w.api.schedules.history({ hunt: 'h1' }))[0]).toMatchObject({ runId: second!.runId, status: 'cancelled', error: 'cancelled by the user' });
+    expect(w.engine.db.prepare('SELECT count(*) FROM schedule_cancel_requests').pluck().get()).toBe(0);
+
+    // The next run covers both cancelled windows.
+    w.gate.hold = false;
+    await w.time.advance(hours(1));
+    expect(w.gate.calls[2]!.window).toEqual({ start: '2026-03-06T16:00:00.000Z', end: '2026-03-06T19:00:00.000Z' });
   });
 
   it('spreads a hundred hourly hunts over the first minute, each hunt at the same offset every hour', async () => {

@@ -6,7 +6,8 @@ import { lockHolder, SchedulerLock } from '../../../engine/scheduler/lock.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { quarry } from '../../helpers/cli.js';
 import { DaemonProcess, readStore, waitFor } from './daemon-process.js';
-import { world } from './world.js';
+import { keepScheduler } from '../../../engine/scheduler/keeper.js';
+import { hours, world } from './world.js';
 
 const DEAD_PID = 2 ** 22 + 4243;
 
@@ -38,6 +39,38 @@ describe('one scheduler per data directory', () => {
     w.engine.db.prepare("UPDATE scheduler_state SET lock_token = 'old', lock_pid = 1, lock_kind = 'daemon', lock_heartbeat_ms = ?").run(Date.now() - 60 * 60_000);
     expect(lockHolder(w.engine.db, { isAlive: () => true })).toBeNull();
     expect(lockHolder(w.engine.db, { isAlive: () => true, staleMs: 2 * 60 * 60_000 })).toMatchObject({ pid: 1, kind: 'daemon' });
+  });
+
+  it('the app shows that the daemon runs the schedules, and takes them over when the daemon stops', async () => {
+    const dataDir = tempDir('quarry-lock-');
+    const daemon = await world('2026-03-06T17:00:00.000Z', dataDir);
+    daemon.addHunt('h1');
+    await daemon.api.schedules.set({ hunt: 'h1', every: '1h' });
+    const daemonScheduler = daemon.start({ kind: 'daemon' });
+    await daemon.time.advance(0);
+    expect(daemon.gate.calls).toHaveLength(1);
+
+    const app = await world('2026-03-06T17:00:00.000Z', dataDir);
+    const lines: string[] = [];
+    const keeper = keepScheduler(app.engine, { kind: 'app', timers: app.time, maxJitterMs: 0, resyncMs: hours(6) }, (l) => lines.push(l), 30_000);
+    expect(app.engine.scheduler).toBeNull();
+    expect(await app.api.schedules.status()).toMatchObject({ active: false, holder: { kind: 'daemon', pid: process.pid } });
+    expect(lines).toEqual([expect.stringMatching(/^quarry daemon \(pid \d+, since .*\) runs the schedules of this data directory; this app takes over when it stops$/)]);
+    await app.time.advance(hours(1));
+    expect(app.gate.calls).toHaveLength(0); // still the daemon's
+    expect(lines).toHaveLength(1); // said once, not every 30 s
+
+    await daemonScheduler.stop();
+    await app.time.advance(30_000);
+    expect(await app.api.schedules.status()).toMatchObject({ active: true, holder: { kind: 'app' } });
+    expect(lines.at(-1)).toBe('scheduler: running the schedules of this data directory now');
+    // The 18:00 run the daemon was not there for: the app runs it, from where the daemon's last window ended.
+    expect(app.gate.calls.map((c) => c.window)).toEqual([{ start: '2026-03-06T17:00:00.000Z', end: '2026-03-06T18:00:30.000Z' }]);
+
+    await keeper.stop();
+    expect(lockHolder(app.engine.db)).toBeNull();
+    await app.time.advance(hours(1));
+    expect(app.engine.scheduler).toBeNull(); // stopped for good: no retry after stop()
   });
 
   it('the app cannot schedule while `quarry daemon` runs on the data directory, and the daemon refuses while the app does', async () => {

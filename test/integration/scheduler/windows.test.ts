@@ -68,7 +68,7 @@ describe('scheduler: incremental windows', () => {
     const w = await world('2026-03-26T12:00:00.000Z');
     w.addHunt('h1');
     const view = await w.api.schedules.set({ hunt: 'h1', daily: '06:00', timezone: 'Europe/Berlin' });
-    expect(view).toMatchObject({ description: 'cron 0 6 * * * (Europe/Berlin)', lookback: '1d' });
+    expect(view).toMatchObject({ description: 'every day at 06:00 (Europe/Berlin)', cron: '0 6 * * *', lookback: '1d' });
     w.start();
     await w.time.advanceTo('2026-03-31T12:00:00.000Z');
     expect(w.gate.calls.map((c) => c.window.end)).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countFires, dailyCron, jitterMs, nextDueAfter, nextFireAfter, periodMs, validateCron, validateTimezone, type ScheduleSpec } from '../../../engine/scheduler/spec.js';
+import { countFires, dailyCron, describeSpec, jitterMs, nextDueAfter, nextFireAfter, periodMs, validateCron, validateTimezone, type ScheduleSpec } from '../../../engine/scheduler/spec.js';
 
 const at = (iso: string) => new Date(iso);
 const hourly: ScheduleSpec = { kind: 'interval', everyMs: 3_600_000 };
@@ -22,6 +22,12 @@ describe('schedule specs', () => {
     expect(() => validateCron('every morning', 'UTC')).toThrowError(/cron expression "every morning"/);
     expect(validateTimezone('Europe/Berlin')).toBe('Europe/Berlin');
     expect(() => validateTimezone('Europe/Atlantis')).toThrowError(/unknown time zone/);
+  });
+
+  it('describes a schedule as the hunter set it', () => {
+    expect(describeSpec(hourly)).toBe('every 1h');
+    expect(describeSpec({ kind: 'cron', cron: dailyCron('6:00'), timezone: 'Europe/Berlin' })).toBe('every day at 06:00 (Europe/Berlin)');
+    expect(describeSpec({ kind: 'cron', cron: '0 6 * * 1-5', timezone: 'UTC' })).toBe('cron 0 6 * * 1-5 (UTC)');
   });
 
   it('counts the fires a sleeping machine missed', () => {
