@@ -15,13 +15,20 @@ export function startAutoEnrichment(engine: Engine, log: (line: string) => void)
   const enrichment = enrichmentFor(engine);
   const runIds = new Set<number>();
   let stopped = false;
+  // The same failure on every run (no Secret Service, a provider down) is said once, not once per run.
+  const said = new Set<string>();
+  const sayOnce = (message: string): void => {
+    if (said.has(message)) return;
+    said.add(message);
+    log(`enrichment: ${message} (further runs with the same error are not logged)`);
+  };
   const enrich = async (runId: number): Promise<void> => {
     if (stopped || !enrichment.service.settings.autoEnrich) return;
     runIds.add(runId);
     try {
       await enrichment.run(runId);
     } catch (err) {
-      log(`enrichment of run ${runId}: ${errorMessage(err)}`);
+      sayOnce(errorMessage(err));
     } finally {
       runIds.delete(runId);
     }

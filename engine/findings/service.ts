@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
 import type { Run, Severity } from '../types.js';
+import { getRun } from '../runs/run-repo.js';
 import { QuarryError, errorMessage } from '../errors.js';
 import { createHttpClient, type HttpClient } from '../../connectors/http/http-client.js';
 import { SinkError } from '../../connectors/sinks/common.js';
@@ -66,6 +67,8 @@ export class FindingsService {
   evaluateRun(runId: number): EvaluationResult {
     const { db, hunts, clock, events } = this.engine;
     const result = evaluateRun({ db, hunts, now: clock.now(), verdicts: this.verdicts }, runId);
+    // Marked after: evaluating a run twice changes nothing, so a crash in between only means a harmless re-evaluation.
+    db.prepare('INSERT OR IGNORE INTO finding_evaluations (run_id, evaluated_at) VALUES (?, ?)').run(runId, clock.now().toISOString());
     for (const id of result.created) events.emit('finding.created', getFinding(db, id));
     for (const id of result.updated) this.emitUpdated(id, result.previousSeverity[id]!, 'rehit');
     if (result.deliveriesQueued > 0) this.worker.kick();
@@ -87,6 +90,22 @@ export class FindingsService {
   private emitUpdated(id: number, previousSeverity: Severity, cause: FindingUpdatedEvent['cause']): void {
     const event: FindingUpdatedEvent = { ...getFinding(this.engine.db, id), previousSeverity, cause };
     this.engine.events.emit('finding.updated', event);
+  }
+
+  /**
+   * Evaluates the succeeded runs whose findings were never evaluated: the
+   * process died after the run was recorded and before its findings were.
+   */
+  evaluateMissedRuns(): number[] {
+    const missed = this.engine.db
+      .prepare(
+        `SELECT id FROM runs WHERE status = 'succeeded' AND hunt_id IS NOT NULL
+           AND id NOT IN (SELECT run_id FROM finding_evaluations) ORDER BY id`,
+      )
+      .pluck()
+      .all() as number[];
+    for (const runId of missed) this.onRunFinished(getRun(this.engine.db, runId));
+    return missed;
   }
 
   /** The run.finished listener: findings must never break a run, so a failure here is only reported. */
@@ -214,4 +233,5 @@ export function findingsService(engine: Engine): FindingsService {
 export function attachFindings(engine: Engine): void {
   const service = findingsService(engine);
   engine.events.on('run.finished', (run: Run) => service.onRunFinished(run));
+  service.evaluateMissedRuns();
 }
