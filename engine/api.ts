@@ -4,12 +4,13 @@ import type { Connection, Hunt, ResultColumn, Run, StoredValue } from './types.j
 import type { HuntImportResult } from './hunts/importer.js';
 import type { LogImportResult } from '../connectors/sources/local/import/log-importer.js';
 import type { LocalTableInfo } from '../connectors/sources/local/local-db.js';
+import type { SignInEvent } from '../connectors/sources/types.js';
 import type { Histogram } from './runs/histogram.js';
 import { apiEventNames, apiMethodNames, type ApiEventName, type ApiMethodName } from './api-names.js';
 import { scheduleApiSchemas, type ScheduleApiResults, type SchedulerStatus } from './scheduler/api-schemas.js';
-import { findingApiSchemas, type FindingApiResults, type DeliveryStatusEvent } from './findings/api.js';
+import { findingApiSchemas, type FindingApiResults, type DeliveryStatusEvent, type FindingUpdatedEvent } from './findings/api.js';
 import type { Finding } from './findings/types.js';
-import { reportApiSchemas, type ReportApiResults } from './reports/api.js';
+import { reportApiSchemas, type ReportApiEvents, type ReportApiResults } from './reports/api.js';
 import { enrichmentApiSchemas, type EnrichmentApiEvents, type EnrichmentApiResults } from './enrichment/api.js';
 import { connectionApiSchemas, type ConnectionApiResults } from './connections/api.js';
 
@@ -114,13 +115,16 @@ export interface ApiResults extends FindingApiResults, ScheduleApiResults, Repor
 }
 
 /** Events the engine pushes to every client. */
-export interface ApiEvents extends EnrichmentApiEvents {
+export interface ApiEvents extends EnrichmentApiEvents, ReportApiEvents {
   'run.started': { runId: number; huntId: string };
   'run.progress': { runId: number; rows: number };
   'run.finished': Run;
   'schedule.status': SchedulerStatus;
   'finding.created': Finding;
+  'finding.updated': FindingUpdatedEvent;
   'delivery.status': DeliveryStatusEvent;
+  /** A connection's sign-in waits for the hunter (device code to enter), then how it ended. */
+  'connection.signIn': SignInEvent;
 }
 export { apiEventNames, apiMethodNames, type ApiEventName };
 export const apiMethods: readonly ApiMethod[] = apiMethodNames;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Db } from '../store/db.js';
 import type { ResultColumn, StoredValue } from '../types.js';
 import { iterateRows, readColumns, type RowQuery } from '../runs/result-store.js';
+import { QuarryError } from '../errors.js';
 
 export type ResultFormat = 'csv' | 'json' | 'jsonl';
 export const resultFormats: readonly ResultFormat[] = ['csv', 'json', 'jsonl'];
@@ -39,9 +40,11 @@ export function csvCell(type: ResultColumn['type'], v: StoredValue): string {
  * Text written to a stream in chunks of about 64 KiB, waiting for 'drain'
  * when the stream is full, so an export of any size holds one chunk in memory.
  */
-export function chunkedWriter(out: Writable): { push(s: string): Promise<void>; flush(): Promise<void> } {
+export function chunkedWriter(out: Writable, onChunk?: () => void, signal?: AbortSignal): { push(s: string): Promise<void>; flush(): Promise<void> } {
   let chunk = '';
   const write = async (s: string): Promise<void> => {
+    if (signal?.aborted) throw new QuarryError('cancelled', 'export cancelled');
+    onChunk?.();
     if (!out.write(s)) await once(out, 'drain');
   };
   return {
@@ -67,11 +70,26 @@ export function rowObject(columns: ResultColumn[], row: StoredValue[]): Record<s
   return o;
 }
 
+/** How a long export reports how far it got, and how it is stopped. */
+export interface StreamControl {
+  /** Checked every chunk: an aborted export stops with a `cancelled` error. */
+  signal?: AbortSignal;
+  /** Rows written so far, about every 64 KiB of output. */
+  onProgress?: (rows: number) => void;
+}
+
 /** Streams a run's stored rows to `out` in the given format, honouring backpressure; resolves to the row count. */
-export async function writeResults(db: Db, runId: number, format: ResultFormat, out: Writable, q: Omit<RowQuery, 'offset' | 'limit'> = {}): Promise<number> {
+export async function writeResults(
+  db: Db,
+  runId: number,
+  format: ResultFormat,
+  out: Writable,
+  q: Omit<RowQuery, 'offset' | 'limit'> = {},
+  control: StreamControl = {},
+): Promise<number> {
   const columns = readColumns(db, runId);
-  const w = chunkedWriter(out);
   let count = 0;
+  const w = chunkedWriter(out, () => control.onProgress?.(count), control.signal);
   if (format === 'csv') await w.push(`${columns.map((c) => csvCell('string', c.name)).join(',')}\r\n`);
   if (format === 'json') await w.push('[');
   for (const row of iterateRows(db, runId, q)) {

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Db } from '../store/db.js';
 import type { ResultColumn } from '../types.js';
 import { iterateRows, readColumns } from '../runs/result-store.js';
-import { chunkedWriter, rowObject } from './results.js';
+import { chunkedWriter, rowObject, type StreamControl } from './results.js';
 
 /**
  * Runs as Timesketch JSON Lines: one event per row with the three fields
@@ -18,7 +18,7 @@ export interface TimesketchRun {
   messageColumns?: string[];
 }
 
-export interface TimesketchOptions {
+export interface TimesketchOptions extends StreamControl {
   /** The datetime column to place rows by; default the first datetime column of each run. */
   timeColumn?: string;
 }
@@ -53,9 +53,9 @@ function messageOrder(columns: ResultColumn[], timeIndex: number, lead: string[]
 }
 
 export async function writeTimesketch(db: Db, runs: TimesketchRun[], out: Writable, opts: TimesketchOptions = {}): Promise<TimesketchResult> {
-  const w = chunkedWriter(out);
   let written = 0;
   let skipped = 0;
+  const w = chunkedWriter(out, () => opts.onProgress?.(written + skipped), opts.signal);
   for (const run of runs) {
     const columns = readColumns(db, run.runId);
     const timeIndex = opts.timeColumn !== undefined

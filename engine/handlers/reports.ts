@@ -4,7 +4,8 @@ import type { ApiParsedArgs, ApiResults } from '../api.js';
 import { QuarryError } from '../errors.js';
 import type { ExportFormat, ReportTarget } from '../reports/model.js';
 import { defaultReportExtras } from '../reports/extras.js';
-import { exportToFile, renderText, textFormats, type TextFormat } from '../reports/export.js';
+import { exportToFile, renderText, textFormats, type ExportProgress, type TextFormat } from '../reports/export.js';
+import type { ExportProgressEvent } from '../reports/api.js';
 import { pdfPrinterFor } from '../reports/pdf.js';
 import { targetRuns } from '../reports/build.js';
 import { ensureIndicatorsExtracted } from '../enrichment/auto-enrich.js';
@@ -44,25 +45,62 @@ export async function extractForReport(engine: Engine, target: ReportTarget): Pr
   await ensureIndicatorsExtracted(engine, runs.filter((r) => r.status === 'succeeded').map((r) => r.id));
 }
 
+/** Exports running under an id, per engine, so `reports.cancel` can stop them. */
+const running = new WeakMap<Engine, Map<string, AbortController>>();
+const runningOf = (e: Engine): Map<string, AbortController> => running.get(e) ?? (running.set(e, new Map()), running.get(e)!);
+
+const PROGRESS_EVERY_MS = 100;
+
+/** `export.progress` for one export: each new phase at once, rows at most every 100 ms. */
+function progressEmitter(e: Engine, exportId: string | undefined): (p: ExportProgress | { phase: 'preparing'; rows: 0; total: null }) => void {
+  if (!exportId) return () => {};
+  let last = { phase: '', at: 0 };
+  return (p) => {
+    const now = Date.now();
+    if (p.phase === last.phase && now - last.at < PROGRESS_EVERY_MS) return;
+    last = { phase: p.phase, at: now };
+    e.events.emit('export.progress', { exportId, ...p } satisfies ExportProgressEvent);
+  };
+}
+
 export const reportHandlers: { [K in keyof ApiResults & `reports.${string}`]: H<K> } = {
   'reports.export': async (e, a) => {
     const target = toTarget(a.target);
     if (!a.path && !(textFormats as readonly string[]).includes(a.format)) {
       throw new QuarryError('invalid_input', `reports.export: a ${a.format} export needs a path (only ${textFormats.join(', ')} come back as text)`);
     }
-    await extractForReport(e, target);
-    // A reader of its own: a long export reads a consistent snapshot while runs keep writing.
-    const reader = e.openReader();
+    const file = a.path ? checkPath(a.path, a.format) : null;
+    const exports = runningOf(e);
+    if (a.exportId && exports.has(a.exportId)) throw new QuarryError('conflict', `an export with id ${a.exportId} is already running`);
+    const abort = new AbortController();
+    if (a.exportId) exports.set(a.exportId, abort);
+    const progress = progressEmitter(e, a.exportId);
     try {
-      const deps = { db: reader, clock: e.clock, extras: defaultReportExtras(reader), printToPdf: pdfPrinterFor(e) };
-      if (!a.path) {
-        const { text, outcome } = renderText(deps, target, a.format as TextFormat);
-        return { ...outcome, path: null, bytes: Buffer.byteLength(text), text };
+      progress({ phase: 'preparing', rows: 0, total: null });
+      await extractForReport(e, target);
+      if (abort.signal.aborted) throw new QuarryError('cancelled', 'export cancelled');
+      // A reader of its own: a long export reads a consistent snapshot while runs keep writing.
+      const reader = e.openReader();
+      try {
+        const deps = { db: reader, clock: e.clock, extras: defaultReportExtras(reader), printToPdf: pdfPrinterFor(e) };
+        if (!file) {
+          const { text, outcome } = renderText(deps, target, a.format as TextFormat);
+          return { ...outcome, path: null, bytes: Buffer.byteLength(text), text };
+        }
+        const written = await exportToFile(deps, target, a.format, file, { timeColumn: a.timeColumn, signal: abort.signal, onProgress: progress });
+        return { ...written, text: null };
+      } finally {
+        reader.close();
       }
-      const written = await exportToFile(deps, target, a.format, checkPath(a.path, a.format), { timeColumn: a.timeColumn });
-      return { ...written, text: null };
     } finally {
-      reader.close();
+      if (a.exportId) exports.delete(a.exportId);
     }
+  },
+  'reports.cancel': (e, a) => {
+    const abort = runningOf(e).get(a.exportId);
+    if (!abort) return { cancelled: false };
+    abort.abort();
+    e.events.emit('export.progress', { exportId: a.exportId, phase: 'cancelling', rows: 0, total: null } satisfies ExportProgressEvent);
+    return { cancelled: true };
   },
 };

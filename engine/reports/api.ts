@@ -21,7 +21,10 @@ export const reportApiSchemas = {
     path: z.string().min(1).optional(),
     /** Timesketch: the datetime column to place rows by. */
     timeColumn: z.string().min(1).optional(),
+    /** Chosen by the caller so it can follow `export.progress` and call `reports.cancel` while the export runs. */
+    exportId: z.string().min(1).max(100).optional(),
   }),
+  'reports.cancel': z.object({ exportId: z.string().min(1).max(100) }),
 } as const;
 
 export interface ReportExportResult {
@@ -40,4 +43,21 @@ export interface ReportExportResult {
 
 export interface ReportApiResults {
   'reports.export': ReportExportResult;
+  /** False when no export of that id is running (it finished, or never started). */
+  'reports.cancel': { cancelled: boolean };
+}
+
+/**
+ * An export with an `exportId` on its way: preparing (indicators), rows written of the total, rendering
+ * or printing; `cancelling` once `reports.cancel` has stopped it (it ends with a `cancelled` error).
+ */
+export interface ExportProgressEvent {
+  exportId: string;
+  phase: 'preparing' | 'rows' | 'rendering' | 'printing' | 'cancelling';
+  rows: number;
+  total: number | null;
+}
+
+export interface ReportApiEvents {
+  'export.progress': ExportProgressEvent;
 }

@@ -32,6 +32,20 @@ export interface ExportDeps extends ReportDeps {
 export interface ExportOptions extends ReportOptions {
   /** Timesketch: the datetime column to place rows by. */
   timeColumn?: string;
+  /** Stops the export between chunks (data) or steps (reports) with a `cancelled` error; no file is left. */
+  signal?: AbortSignal;
+  onProgress?: (p: ExportProgress) => void;
+}
+
+/** How far an export got: rows written of the rows there are (data formats), or the step a report is at. */
+export interface ExportProgress {
+  phase: 'rows' | 'rendering' | 'printing';
+  rows: number;
+  total: number | null;
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new QuarryError('cancelled', 'export cancelled');
 }
 
 export interface ExportOutcome {
@@ -80,32 +94,49 @@ async function writeAll(out: Writable, data: string | Buffer): Promise<void> {
 
 /** Writes an export of `target` to a stream (a file, standard output); large results are streamed row by row. */
 export async function writeExport(deps: ExportDeps, target: ReportTarget, format: ExportFormat, out: Writable, opts: ExportOptions = {}): Promise<ExportOutcome> {
+  const { signal, onProgress } = opts;
+  checkAborted(signal);
   switch (format) {
     case 'csv':
     case 'json':
     case 'jsonl': {
       const run = dataRun(deps, target);
-      return { format, rows: await writeResults(deps.db, run.id, format as ResultFormat, out) };
+      const progress = (rows: number): void => onProgress?.({ phase: 'rows', rows, total: run.rowCount });
+      return { format, rows: await writeResults(deps.db, run.id, format as ResultFormat, out, {}, { signal, onProgress: progress }) };
     }
     case 'timesketch': {
       const { runs } = targetRuns(deps.db, deps.extras ?? emptyReportExtras, target);
       const huntOf = huntLookup(deps.db, deps.clock);
-      const stored = runs.filter((r) => hasResults(deps.db, r.id)).map((r) => ({
+      const withResults = runs.filter((r) => hasResults(deps.db, r.id));
+      const stored = withResults.map((r) => ({
         runId: r.id,
         huntName: r.huntName,
         messageColumns: huntOf(r.huntId)?.entityMappings.flatMap((m) => m.fieldMappings.map((f) => f.columnName)),
       }));
-      const { written, skipped } = await writeTimesketch(deps.db, stored, out, { timeColumn: opts.timeColumn });
+      const total = withResults.reduce((n, r) => n + r.rowCount, 0);
+      const { written, skipped } = await writeTimesketch(deps.db, stored, out, {
+        timeColumn: opts.timeColumn,
+        signal,
+        onProgress: (rows) => onProgress?.({ phase: 'rows', rows, total }),
+      });
       return { format, rows: written, skipped };
     }
     case 'pdf': {
       if (!deps.printToPdf) throw new QuarryError('invalid_input', 'PDF export needs a Chromium printer, and none is available here');
-      const pdf = await deps.printToPdf(renderHtml(buildReport(deps, target, opts)));
+      onProgress?.({ phase: 'rendering', rows: 0, total: null });
+      const page = renderHtml(buildReport(deps, target, opts));
+      checkAborted(signal);
+      onProgress?.({ phase: 'printing', rows: 0, total: null });
+      const pdf = await deps.printToPdf(page);
+      // Printing cannot be interrupted; a cancel that came meanwhile still leaves no file.
+      checkAborted(signal);
       await writeAll(out, pdf);
       return { format };
     }
     default: {
+      onProgress?.({ phase: 'rendering', rows: 0, total: null });
       const { text, outcome } = renderText(deps, target, format, opts);
+      checkAborted(signal);
       await writeAll(out, text);
       return outcome;
     }

@@ -20,6 +20,21 @@ function paramValue(v: unknown): string {
   return v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+const LIST_LINE = /^\s*([-*•]|\d+[.)])\s/;
+
+/**
+ * Hunt text as people write it in YAML, hard-wrapped at 70-odd columns: a
+ * blank line starts a paragraph, a list line keeps its line break, and any
+ * other break is a space (as Markdown reads it), so the text fills the page.
+ */
+export function prose(text: string): SafeHtml {
+  const paragraphs = text.trim().split(/\r?\n\s*\r?\n/);
+  return html`<div class="description">${paragraphs.map((p) => {
+    const lines = p.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    return html`<p>${lines.map((l, i) => (i === 0 ? l : LIST_LINE.test(l) ? html`<br>${l}` : ` ${l}`))}</p>`;
+  })}</div>`;
+}
+
 /** A run's hunt, parameters and query; `titled` adds a heading naming the run (for reports with several). */
 export function runDetails(s: RunSection, titled: boolean): SafeHtml {
   const r = s.run;
@@ -28,7 +43,7 @@ export function runDetails(s: RunSection, titled: boolean): SafeHtml {
   const window = r.windowStart && r.windowEnd ? `${formatTime(r.windowStart)} to ${formatTime(r.windowEnd)}` : 'not set (the query’s own time filter applies)';
   const heading = titled ? html`<h3 class="run-title">Run #${r.id}: ${r.huntName}</h3>` : '';
   return html`${heading}
-${s.hunt?.description ? html`<p class="description">${s.hunt.description}</p>` : html`<p class="muted">${s.hunt ? 'The hunt has no description.' : 'The hunt has been deleted from the library since this run.'}</p>`}
+${s.hunt?.description ? prose(s.hunt.description) : html`<p class="muted">${s.hunt ? 'The hunt has no description.' : 'The hunt has been deleted from the library since this run.'}</p>`}
 <dl class="meta">
 <dt>Run</dt><dd>#${r.id} · ${statusText(r.status)}${r.error ? html` · ${r.error}` : ''}</dd>
 <dt>Started</dt><dd>${formatTime(r.startedAt)} (${formatDuration(r.durationMs)})</dd>

@@ -36,7 +36,7 @@ h3 { margin: 20px 0 8px; font-size: 13px; text-transform: uppercase; letter-spac
 p { margin: 0 0 8px; }
 .summary p { font-size: 15px; }
 .muted { color: var(--muted); }
-.description { white-space: pre-wrap; overflow-wrap: anywhere; }
+.description { overflow-wrap: anywhere; margin-bottom: 12px; }
 dl.meta { display: grid; grid-template-columns: 170px 1fr; gap: 6px 16px; margin: 0 0 8px; }
 dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; overflow-wrap: anywhere; }
@@ -84,6 +84,8 @@ footer .foot { border-top: 1px solid #cbd5e1; padding-top: 12px; display: flex; 
   .facts { grid-template-columns: repeat(auto-fit, minmax(100px, 1fr)); gap: 8px; }
   .fact { padding: 8px 10px; }
   .fact .value { font-size: 18px; }
+  .summary p { font-size: 12px; }
+  footer { font-size: 9.5px; }
   code, pre, .mono { font-size: 9.5px; }
   .scroll { overflow: visible; border: none; }
   table { font-size: 10px; }

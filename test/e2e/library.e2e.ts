@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../engine/dispatch.js';
 import type { Hunt } from '../../engine/types.js';
-import { shot, useApp } from './helpers.js';
+import { columnValues, runFromLibrary, shot, useApp } from './helpers.js';
 
 const app = useApp();
 
 describe('the hunt library', () => {
-  it('first start shows the sample hunts the engine ships with', async () => {
+  it('first start shows the sample hunts the engine ships with, and one runs on the sample logs', async () => {
     const { page, bridge } = await app.open({ sampleData: true });
     const call = createDispatcher(bridge.engine);
     const hunts = (await call('hunts.list', {})) as Hunt[];
@@ -15,6 +15,14 @@ describe('the hunt library', () => {
     const names = await page.locator('[data-testid=hunt-row] .title').allTextContents();
     expect(names.sort()).toEqual(hunts.map((h) => h.name).sort());
     await shot(page, 'library');
+
+    // A sample hunt runs on the sample logs out of the box: its hit in the grid, its time on the timeline.
+    await runFromLibrary(page, 'Password spray against Entra ID from one address');
+    expect(await columnValues(page, 'IPAddress')).toEqual(['185.220.101.47']);
+    const bars = page.locator('[data-testid=timeline] rect.bar');
+    await bars.first().waitFor();
+    expect(await bars.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-count'))))).toEqual([1]);
+    await shot(page, 'run-sample');
   });
 
   it('an empty library tells the user what to do next', async () => {

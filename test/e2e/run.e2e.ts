@@ -35,6 +35,26 @@ describe('running a hunt', () => {
     expect(await page.locator('[data-testid=results-grid] [data-row-index]').count()).toBeLessThan(80);
   });
 
+  it('draws a result of one moment as one narrow bar among readable, distinct axis labels', async () => {
+    const { page } = await app.open({ seeded: true });
+    await page.getByTestId('hunt-row').first().waitFor();
+    await runFromLibrary(page, 'Password spray from one address');
+    const bar = page.locator('[data-testid=timeline] rect.bar');
+    await bar.waitFor();
+    expect(await bar.count()).toBe(1);
+    const chart = (await page.locator('[data-testid=timeline] svg').boundingBox())!;
+    const box = (await bar.boundingBox())!;
+    expect(box.width).toBeLessThan(chart.width / 10);
+    expect(box.x - chart.x).toBeGreaterThan(chart.width / 3);
+    const ticks = await page.locator('[data-testid=timeline] text.tick').allTextContents();
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(await page.getByTestId('timeline').textContent()).toContain('peak 1 row /');
+    await bar.click();
+    await expect.poll(() => page.getByTestId('filter-chip').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('grid-count').textContent()).toContain('1 of 1 rows');
+  });
+
   it('sorts by a column, and clicking a timeline bar narrows the grid to that time', async () => {
     const { page } = await app.open({ seeded: true });
     await page.getByTestId('hunt-row').first().waitFor();
@@ -94,14 +114,19 @@ describe('running a hunt', () => {
     expect(new Set(await columnValues(page, 'IPAddress'))).toEqual(new Set(['203.0.113.7']));
   });
 
-  it('copies a cell with Ctrl+C and hides a column', async () => {
-    const { page, context } = await app.open({ seeded: true });
+  it('copies a cell with Ctrl+C, its row with Ctrl+Shift+C, and hides a column', async () => {
+    const { page, context, bridge } = await app.open({ seeded: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.getByTestId('hunt-row').first().waitFor();
     await runFromLibrary(page, 'All sign-ins');
     await page.locator('[data-testid=results-grid] [data-row-index="0"] [role=gridcell]').nth(1).click();
     await page.keyboard.press('Control+c');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('user0@contoso.com');
+    await page.keyboard.press('Control+Shift+C');
+    const call = createDispatcher(bridge.engine);
+    const first = ((await call('runs.rows', { runId: ((await call('runs.list', {})) as Run[])[0]!.id, limit: 1 })) as { rows: unknown[][] }).rows[0]!;
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first.map(String).join('\t'));
+    expect(first).toHaveLength(6);
 
     await page.getByRole('button', { name: /Columns 6\/6/ }).click();
     await page.getByRole('menu').getByText('AppDisplayName').click();

@@ -31,6 +31,7 @@ export function cellMenu(cell: CellRef, columns: ResultColumn[], actions: CellAc
     {
       label: 'Copy row (tab-separated)',
       icon: 'copy',
+      hint: 'Ctrl Shift C',
       disabled: !row,
       action: () => row && copyText(row.map(cellText).join('\t')) && actions.toast('Row copied.'),
     },

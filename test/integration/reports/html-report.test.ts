@@ -10,7 +10,18 @@ import { createReportWorld, huntInput, payloads } from './fixture.js';
 import { launchChromium } from './chromium.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const artifacts = path.join(repoRoot, 'test-results');
+/** With the e2e screenshots: a picture of each kind of report, kept as a test artifact. */
+const screens = path.join(repoRoot, 'test-results/screens');
+
+async function shot(page: import('playwright').Page, name: string): Promise<void> {
+  const file = path.join(screens, `${name}.png`);
+  fs.mkdirSync(screens, { recursive: true });
+  fs.rmSync(file, { force: true });
+  await page.screenshot({ path: file, fullPage: true });
+  // A full page of report, not an error page or a blank: taller than the window and far from empty.
+  expect(fs.readFileSync(file).readUInt32BE(20)).toBeGreaterThan(900);
+  expect(fs.statSync(file).size).toBeGreaterThan(50_000);
+}
 
 let browser: Browser;
 let engine: Engine | undefined;
@@ -82,9 +93,7 @@ describe('the HTML hunt report in Chromium', () => {
       expect(requests).toEqual([pathToFileURL(file).href]);
       expect(consoleErrors).toEqual([]);
 
-      fs.mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
-      expect(fs.statSync(path.join(artifacts, 'report.png')).size).toBeGreaterThan(10_000);
+      await shot(page, 'report-run');
     } finally {
       await context.close();
     }
@@ -109,6 +118,7 @@ describe('the HTML hunt report in Chromium', () => {
       expect(await f.page.locator('svg.timeline-chart rect.bar').count()).toBeGreaterThan(0);
       expect(await f.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(f.requests).toEqual([pathToFileURL(finding).href]);
+      await shot(f.page, 'report-finding');
     } finally {
       await f.context.close();
     }
@@ -121,6 +131,7 @@ describe('the HTML hunt report in Chromium', () => {
       expect(await p.page.locator('#hunts td', { hasText: huntInput.name }).count()).toBe(1);
       expect(await p.page.locator('#findings tbody tr').count()).toBe(3);
       expect(p.requests).toEqual([pathToFileURL(period).href]);
+      await shot(p.page, 'report-period');
     } finally {
       await p.context.close();
     }
