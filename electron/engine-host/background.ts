@@ -1,7 +1,6 @@
 import type { Engine } from '../../engine/engine.js';
 import { keepScheduler } from '../../engine/scheduler/keeper.js';
-import { findingsService } from '../../engine/findings/service.js';
-import { startAutoEnrichment } from '../../engine/enrichment/auto-enrich.js';
+import { startBackgroundWork } from '../../engine/background-work.js';
 
 /**
  * What keeps working while Quarry sits in the tray: the scheduler (unless
@@ -18,13 +17,10 @@ export function startBackground(engine: Engine, log: (line: string) => void): { 
       else if (e.type === 'lock.lost') log('scheduler: another scheduler took over this data directory');
     },
   }, log);
-  const worker = findingsService(engine).worker;
-  worker.start();
-  const enrichment = startAutoEnrichment(engine, log);
+  const work = startBackgroundWork(engine, log);
   return {
     async stop() {
-      enrichment.stop();
-      worker.stop();
+      work.stop();
       await scheduler.stop();
     },
   };

@@ -39,3 +39,14 @@ export function parseSettingArgs(pairs: string[], json: string | undefined): Rec
   }
   return settings;
 }
+
+/** `--param name=value` pairs, values kept as text: the hunt's parameter types convert them. */
+export function parseParamArgs(pairs: string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new QuarryError('invalid_input', `--param takes name=value, got "${pair}"`);
+    params[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return params;
+}

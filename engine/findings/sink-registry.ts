@@ -21,16 +21,6 @@ export interface SinkSecretStatus {
   required: boolean;
 }
 
-export interface SinkInfo {
-  id: string;
-  name: string;
-  kind: SinkKind;
-  settings: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  secrets: SinkSecretStatus[];
-}
-
 export interface SinkRow {
   id: string;
   name: string;
@@ -38,6 +28,10 @@ export interface SinkRow {
   settings: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface SinkInfo extends SinkRow {
+  secrets: SinkSecretStatus[];
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

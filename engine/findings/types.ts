@@ -107,14 +107,7 @@ export interface FindingUpdatedEvent extends Finding {
 }
 
 /** Pushed as `delivery.status` whenever a delivery is attempted, delivered, dead-lettered or retried. */
-export interface DeliveryStatusEvent {
+export interface DeliveryStatusEvent extends Pick<Delivery, 'findingId' | 'sink' | 'sinkKind' | 'action' | 'state' | 'attempts' | 'nextAttemptAt'> {
   deliveryId: number;
-  findingId: number;
-  sink: string;
-  sinkKind: SinkKind;
-  action: DeliveryAction;
-  state: DeliveryState;
-  attempts: number;
-  nextAttemptAt: string | null;
   error: string | null;
 }

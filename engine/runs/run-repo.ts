@@ -116,7 +116,8 @@ export function markInterruptedRuns(db: Db, now: Date, isAlive: (pid: number) =>
   return stale.map((r) => r.id);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

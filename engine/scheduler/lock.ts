@@ -2,6 +2,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import { QuarryError } from '../errors.js';
+import { processAlive } from '../runs/run-repo.js';
 
 /** Who runs the scheduler: the desktop app's engine process or `quarry daemon` (tests name themselves). */
 export type SchedulerKind = 'app' | 'daemon' | (string & {});
@@ -110,14 +111,5 @@ export class SchedulerLock {
       `UPDATE scheduler_state SET lock_token = NULL, lock_pid = NULL, lock_host = NULL, lock_kind = NULL, lock_since = NULL, lock_heartbeat_ms = NULL
        WHERE id = 1 AND lock_token = ?`,
     ).run(this.token);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -6,8 +6,7 @@ import { QuarryError } from '../../errors.js';
 import { Scheduler, type SchedulerLogEvent } from '../../scheduler/scheduler.js';
 import { parseDuration } from '../../scheduler/duration.js';
 import { listSchedules } from '../../scheduler/schedule-repo.js';
-import { findingsService } from '../../findings/service.js';
-import { startAutoEnrichment } from '../../enrichment/auto-enrich.js';
+import { startBackgroundWork } from '../../background-work.js';
 import type { ScheduledRun } from '../../scheduler/views.js';
 
 /** One line per finished run on standard output, e.g. for journald; everything else goes to standard error. */
@@ -75,16 +74,13 @@ export function registerDaemonCommands(program: Command, io: CliIo): void {
               if (e.type === 'lock.lost') signal.stop('lock lost');
             },
           });
-          // The daemon also delivers findings (its own and any left queued), so a headless install still files tickets.
-          const outbox = findingsService(engine).worker;
-          outbox.start();
-          const enrichment = startAutoEnrichment(engine, (line) => io.stderr.write(`quarry daemon: ${line}\n`));
+          // The daemon also delivers findings (its own and any left queued) and enriches runs, as the app does.
+          const work = startBackgroundWork(engine, (line) => io.stderr.write(`quarry daemon: ${line}\n`));
           io.stderr.write(`quarry daemon: pid ${process.pid}, ${plural(listSchedules(engine.db).length, 'scheduled hunt')} in ${engine.dataDir}; SIGINT or SIGTERM stops it\n`);
           const why = await signal.stopped;
           const inFlight = scheduler.status().running.length;
           io.stderr.write(`quarry daemon: ${why}: stopping${inFlight ? `; ${plural(inFlight, 'run')} in flight will be marked interrupted and run again on the next start` : ''}\n`);
-          enrichment.stop();
-          outbox.stop();
+          work.stop();
           await scheduler.stop();
           if (why === 'lock lost') throw new CliFailure('stopped: another scheduler took over this data directory', true);
         } finally {

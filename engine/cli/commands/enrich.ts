@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withEngine, type GlobalOptions } from '../context.js';
+import { collect } from '../setting-args.js';
 import { printJson, printTable, plural, type CliIo } from '../output.js';
 import { CliFailure } from '../failure.js';
 import { QuarryError } from '../../errors.js';
@@ -18,8 +19,6 @@ import type { EnrichProgress } from '../../enrichment/enrich-run.js';
  */
 
 export { enrichmentSettingsFile } from '../../enrichment/settings-file.js';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function parseProvider(name: string): ProviderId {
   if (!providerIds.includes(name as ProviderId)) throw new QuarryError('invalid_input', `unknown provider "${name}"; known: ${providerIds.join(', ')}`);

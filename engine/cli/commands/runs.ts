@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { withEngine, type GlobalOptions } from '../context.js';
+import { collect, parseParamArgs } from '../setting-args.js';
 import { printJson, printTable, plural, type CliIo } from '../output.js';
 import { CliFailure } from '../failure.js';
 import { writeResults, resultFormats, type ResultFormat } from '../../export/results.js';
@@ -10,18 +11,6 @@ import { toJsonValue } from '../../export/results.js';
 import { QuarryError } from '../../errors.js';
 import type { Run } from '../../types.js';
 import { getRun } from '../../runs/run-repo.js';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function parseParams(pairs: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new QuarryError('invalid_input', `--param takes name=value, got "${pair}"`);
-    params[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return params;
-}
 
 function parseRunId(text: string): number {
   const id = Number(text);
@@ -47,7 +36,7 @@ export function registerRunCommands(program: Command, io: CliIo): void {
       withEngine(global(), io, async ({ engine }) => {
         const run = await engine.runner.run({
           hunt: ref,
-          params: parseParams(opts.param),
+          params: parseParamArgs(opts.param),
           connection: opts.connection,
           timeoutMs: opts.timeout ? Number(opts.timeout) * 1000 : undefined,
         });

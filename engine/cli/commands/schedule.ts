@@ -1,22 +1,11 @@
 import type { Command } from 'commander';
 import { withEngine, type GlobalOptions } from '../context.js';
+import { collect, parseParamArgs } from '../setting-args.js';
 import { printJson, printTable, plural, type CliIo } from '../output.js';
 import { QuarryError } from '../../errors.js';
 import { describeHolder } from '../../scheduler/lock.js';
 import type { ScheduledRun, ScheduleView } from '../../scheduler/views.js';
 import type { QuarryClient } from '../../client.js';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function parseParams(pairs: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new QuarryError('invalid_input', `--param takes name=value, got "${pair}"`);
-    params[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return params;
-}
 
 const windowText = (r: { windowStart: string; windowEnd: string } | null): string => (r ? `${r.windowStart} .. ${r.windowEnd}` : '-');
 const seconds = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
@@ -74,7 +63,7 @@ export function registerScheduleCommands(program: Command, io: CliIo): void {
       withEngine(global(), io, async ({ api }) => {
         const view = await api.schedules.set({
           hunt: ref, every: o.every, cron: o.cron, daily: o.daily, timezone: o.tz, lookback: o.lookback, overlap: o.overlap,
-          maxWindow: o.maxWindow, timeout: o.timeout, params: o.param.length ? parseParams(o.param) : undefined,
+          maxWindow: o.maxWindow, timeout: o.timeout, params: o.param.length ? parseParamArgs(o.param) : undefined,
         });
         if (o.json) return printJson(io, view);
         io.stdout.write(setSummary(view));

@@ -110,15 +110,7 @@ export async function collect(source: Source, query: string, extra: RunExtra = {
   return out;
 }
 
-/** The error a promise rejects with (fails the test if it resolves). */
-export async function failure(p: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { code?: string };
-  }
-  throw new Error('expected a failure, but it succeeded');
-}
+export { failure } from '../../helpers/failure.js';
 
 /** `n` rows into `table` (id, name) in one transaction: id 1..n, name `row-<id>` (zero-padded to `width` digits when given). */
 export function seedNumbers(server: TdsTestServer, table: string, n: number, width = 0): void {
