@@ -103,7 +103,7 @@ export async function enrichRun(deps: EnrichRunDeps, runId: number, opts: Enrich
   // Rows still arriving would be missed by an extraction made now.
   if (run.status === 'running') throw new QuarryError('conflict', `run ${runId} is still running; enrich it once it has finished`);
   if (opts.reextract || !extractionSummary(db, runId)) {
-    const extraction = extractRunIndicators(db, runId, { allowlist: deps.allowlist, entityMappings: opts.entityMappings });
+    const extraction = await extractRunIndicators(db, runId, { allowlist: deps.allowlist, entityMappings: opts.entityMappings });
     saveExtraction(db, extraction, clock.now());
   }
   const summary = extractionSummary(db, runId)!;

@@ -43,11 +43,17 @@ export function runEntityMappings(db: Db, runId: number): EntityMapping[] {
 const cellText = (v: StoredValue): string | null =>
   v === null ? null : typeof v === 'string' ? v : Buffer.isBuffer(v) ? null : String(v);
 
+/** Rows read per page; between pages the engine answers other calls (a 500k-row run takes seconds to scan). */
+const PAGE_ROWS = 5000;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Reads every stored row of a run once (only the columns worth reading) and
- * returns its distinct indicators with the rows they appear in.
+ * returns its distinct indicators with the rows they appear in. Pages by
+ * rowid rather than holding one iterator open, so the connection is free
+ * for other statements between pages.
  */
-export function extractRunIndicators(db: Db, runId: number, opts: RunExtractionOptions): RunExtraction {
+export async function extractRunIndicators(db: Db, runId: number, opts: RunExtractionOptions): Promise<RunExtraction> {
   const table = (db.prepare('SELECT results_table FROM runs WHERE id = ?').get(runId) as { results_table: string | null } | undefined);
   if (!table) throw notFound('run', String(runId));
   if (!table.results_table) throw new QuarryError('not_found', `run ${runId} has no stored results to enrich`);
@@ -66,17 +72,25 @@ export function extractRunIndicators(db: Db, runId: number, opts: RunExtractionO
     else rowIds[id] = [rowId];
   };
   if (plans.length > 0) {
-    const select = `SELECT rowid, ${plans.map((p) => physical(p.index)).join(', ')} FROM ${resultsTableName(runId)} ORDER BY rowid`;
-    for (const row of db.prepare(select).raw(true).iterate() as Iterable<StoredValue[]>) {
-      rowsScanned++;
-      rowId = Number(row[0]);
-      for (let i = 0; i < plans.length; i++) {
-        const text = cellText(row[i + 1]!);
-        if (text === null) continue;
-        const types = plans[i]!.types;
-        if (types) scanner.scanTyped(text, types, note);
-        else scanner.scan(text, note);
+    const select = db
+      .prepare(`SELECT rowid, ${plans.map((p) => physical(p.index)).join(', ')} FROM ${resultsTableName(runId)} WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`)
+      .raw(true);
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const page = select.all(after) as StoredValue[][];
+      for (const row of page) {
+        rowsScanned++;
+        rowId = Number(row[0]);
+        for (let i = 0; i < plans.length; i++) {
+          const text = cellText(row[i + 1]!);
+          if (text === null) continue;
+          const types = plans[i]!.types;
+          if (types) scanner.scanTyped(text, types, note);
+          else scanner.scan(text, note);
+        }
       }
+      if (page.length < PAGE_ROWS) break;
+      after = rowId;
+      await nextTurn();
     }
   } else {
     rowsScanned = (db.prepare(`SELECT count(*) AS n FROM ${resultsTableName(runId)}`).get() as { n: number }).n;

@@ -93,7 +93,7 @@ describe('column-aware extraction over a stored run', () => {
         { entityType: 'Account', fieldMappings: [{ identifier: 'Name', columnName: 'Account' }] },
       ],
     );
-    const extraction = extractRunIndicators(w.db, runId, { allowlist: new Allowlist() });
+    const extraction = await extractRunIndicators(w.db, runId, { allowlist: new Allowlist() });
     expect(extraction.columns.map((c) => c.name)).toEqual(['QueryName', 'Message']);
     expect(extraction.indicators.map((i) => [i.type, i.value, i.rowCount, i.rowIds])).toEqual([
       // A DNS column vouches for "payload-host.sh"; in free text it reads as a shell script and is left out.
@@ -107,8 +107,8 @@ describe('column-aware extraction over a stored run', () => {
   it('can be given entity mappings for a run whose hunt has none', async () => {
     const w = await createWorld();
     const runId = w.storeRun([{ name: 'Host', type: 'string' }], [['payload-host.sh']]);
-    expect(extractRunIndicators(w.db, runId, { allowlist: new Allowlist() }).indicators).toEqual([]);
-    const mapped = extractRunIndicators(w.db, runId, {
+    expect((await extractRunIndicators(w.db, runId, { allowlist: new Allowlist() })).indicators).toEqual([]);
+    const mapped = await extractRunIndicators(w.db, runId, {
       allowlist: new Allowlist(),
       entityMappings: [{ entityType: 'Host', fieldMappings: [{ identifier: 'FullName', columnName: 'Host' }] }],
     });
