@@ -4,7 +4,7 @@ import type { ApiParsedArgs, ApiResults } from '../api.js';
 import { QuarryError } from '../errors.js';
 import type { ExportFormat, ReportTarget } from '../reports/model.js';
 import { defaultReportExtras } from '../reports/extras.js';
-import { exportToFile, renderText, textFormats, type ExportProgress, type TextFormat } from '../reports/export.js';
+import { exportToFile, renderText, textFormats, type ExportDeps, type ExportProgress, type TextFormat } from '../reports/export.js';
 import type { ExportProgressEvent } from '../reports/api.js';
 import { pdfPrinterFor } from '../reports/pdf.js';
 import { targetRuns } from '../reports/build.js';
@@ -40,9 +40,25 @@ function toTarget(t: ApiParsedArgs<'reports.export'>['target']): ReportTarget {
 }
 
 /** A report lists the indicators its runs hold: runs never enriched have theirs extracted first (locally, no lookups). */
-export async function extractForReport(engine: Engine, target: ReportTarget): Promise<void> {
+async function extractForReport(engine: Engine, target: ReportTarget): Promise<void> {
   const { runs } = targetRuns(engine.db, defaultReportExtras(engine.db), target);
   await ensureIndicatorsExtracted(engine, runs.filter((r) => r.status === 'succeeded').map((r) => r.id));
+}
+
+/**
+ * Runs `fn` with what an export of `target` reads, for the API and the CLI
+ * alike: indicators extracted first, then a reader of its own, so a long
+ * export reads a consistent snapshot while runs keep writing.
+ */
+export async function withReportDeps<T>(engine: Engine, target: ReportTarget, fn: (deps: ExportDeps) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  await extractForReport(engine, target);
+  if (signal?.aborted) throw new QuarryError('cancelled', 'export cancelled');
+  const reader = engine.openReader();
+  try {
+    return await fn({ db: reader, clock: engine.clock, extras: defaultReportExtras(reader), printToPdf: pdfPrinterFor(engine) });
+  } finally {
+    reader.close();
+  }
 }
 
 /** Exports running under an id, per engine, so `reports.cancel` can stop them. */
@@ -77,21 +93,14 @@ export const reportHandlers: { [K in keyof ApiResults & `reports.${string}`]: H<
     const progress = progressEmitter(e, a.exportId);
     try {
       progress({ phase: 'preparing', rows: 0, total: null });
-      await extractForReport(e, target);
-      if (abort.signal.aborted) throw new QuarryError('cancelled', 'export cancelled');
-      // A reader of its own: a long export reads a consistent snapshot while runs keep writing.
-      const reader = e.openReader();
-      try {
-        const deps = { db: reader, clock: e.clock, extras: defaultReportExtras(reader), printToPdf: pdfPrinterFor(e) };
+      return await withReportDeps(e, target, async (deps) => {
         if (!file) {
           const { text, outcome } = renderText(deps, target, a.format as TextFormat);
           return { ...outcome, path: null, bytes: Buffer.byteLength(text), text };
         }
         const written = await exportToFile(deps, target, a.format, file, { timeColumn: a.timeColumn, signal: abort.signal, onProgress: progress });
         return { ...written, text: null };
-      } finally {
-        reader.close();
-      }
+      }, abort.signal);
     } finally {
       if (a.exportId) exports.delete(a.exportId);
     }

@@ -3,11 +3,9 @@ import { withEngine, type GlobalOptions } from '../context.js';
 import { plural, type CliIo } from '../output.js';
 import { QuarryError } from '../../errors.js';
 import { exportFormats, type ExportFormat } from '../../reports/model.js';
-import { defaultReportExtras } from '../../reports/extras.js';
 import { exportToFile, writeExport, type ExportOutcome } from '../../reports/export.js';
-import { pdfPrinterFor } from '../../reports/pdf.js';
 import { parseTarget } from '../../reports/target.js';
-import { extractForReport } from '../../handlers/reports.js';
+import { withReportDeps } from '../../handlers/reports.js';
 
 /**
  * `quarry export <run|finding> --format F [--out FILE]` and
@@ -43,10 +41,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
         }
         const format = opts.format as ExportFormat;
         const target = parseTarget(ref, { from: opts.from, to: opts.to });
-        await extractForReport(engine, target);
-        const reader = engine.openReader();
-        try {
-          const deps = { db: reader, clock: engine.clock, extras: defaultReportExtras(reader), printToPdf: pdfPrinterFor(engine) };
+        await withReportDeps(engine, target, async (deps) => {
           const exportOpts = { timeColumn: opts.timeColumn };
           if (!opts.out) {
             const outcome = await writeExport(deps, target, format, io.stdout, exportOpts);
@@ -55,9 +50,7 @@ export function registerExportCommands(program: Command, io: CliIo): void {
           }
           const written = await exportToFile(deps, target, format, opts.out, exportOpts);
           io.stdout.write(`Wrote ${written.path} (${size(written.bytes)}): ${describe(written)}.\n`);
-        } finally {
-          reader.close();
-        }
+        });
       }),
     );
 }
