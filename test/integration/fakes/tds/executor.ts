@@ -12,6 +12,12 @@ export interface GeneratedResult {
   columns: Array<{ name: string; type: TdsTypeName }>;
   rowCount: number;
   row(i: number): readonly unknown[];
+  /**
+   * The same rows every time this key is served: they are encoded once and the bytes replayed, so a
+   * bench on a 2-core machine measures the client rather than the fake's encoder (a real SQL Server
+   * encodes on its own cores).
+   */
+  replayKey?: string;
 }
 
 /** Looks at each query (translated SQL and its parameters); returning a result serves it instead of SQLite. */
@@ -31,7 +37,7 @@ export class TdsQueryError extends Error {
 }
 
 export type Outcome =
-  | { kind: 'rows'; columns: ColumnOut[]; rows: Iterator<readonly unknown[]>; close(): void }
+  | { kind: 'rows'; columns: ColumnOut[]; rows: Iterator<readonly unknown[]>; close(): void; replayKey?: string }
   | { kind: 'count'; rowCount: number };
 
 /** SQLite's own declared types (when a test creates tables without SQL Server type names). */
@@ -81,6 +87,9 @@ export function bindings(parameters: RpcParameter[]): Record<string, unknown> {
 
 /** Runs translated statements against SQLite and types the result columns for TDS. */
 export class QueryExecutor {
+  /** Encoded ROW tokens of generated results with a `replayKey`, per key and row token kind. */
+  readonly replays = new Map<string, { bytes: Buffer; rowCount: number }>();
+
   constructor(
     private readonly db: Database.Database,
     private readonly declarations: () => ColumnTypeDeclarations,
@@ -153,6 +162,7 @@ function fromGenerated(g: GeneratedResult): Outcome {
     columns: g.columns.map((c) => ({ name: c.name, encoder: encoderFor(c.type) })),
     rows: { next: () => (i < g.rowCount ? { done: false, value: g.row(i++) } : { done: true, value: undefined }) },
     close: () => void (i = g.rowCount),
+    replayKey: g.replayKey,
   };
 }
 

@@ -2,6 +2,7 @@ import type { MessageWriter } from './packets.js';
 import type { QueryExecutor } from './executor.js';
 import { TdsQueryError, toTdsError } from './executor.js';
 import { SP_EXECUTESQL, type RpcParameter, type RpcRequest } from './requests.js';
+import { ByteWriter } from './bytes.js';
 import { CurCmd, Done, Token, writeColMetadata, writeDone, writeMessage, writeReturnStatus, writeRow } from './tokens.js';
 import { translateBatch, type Statement, type TranslationContext } from './translate.js';
 
@@ -110,6 +111,7 @@ async function streamRows(
 ): Promise<number | 'cancelled' | TdsQueryError> {
   const { columns, rows } = outcome;
   writeColMetadata(w.body, columns);
+  if (outcome.replayKey) return replayRows(w, outcome, control, deps);
   let count = 0;
   let flushes = 0;
   const slow = deps.slow;
@@ -145,4 +147,34 @@ async function streamRows(
     outcome.close();
   }
   return count;
+}
+
+type RowsOutcome = Extract<ReturnType<QueryExecutor['run']>, { kind: 'rows' }>;
+
+/** Sends the rows of a generated result as bytes encoded on first use, with the same flushing, backpressure and cancel. */
+async function replayRows(w: MessageWriter, outcome: RowsOutcome, control: RunControl, deps: RunnerDeps): Promise<number | 'cancelled'> {
+  const key = `${outcome.replayKey}\0${deps.nbcRow}`;
+  let replay = deps.executor.replays.get(key);
+  if (!replay) {
+    const encoded = new ByteWriter();
+    let rowCount = 0;
+    for (let next = outcome.rows.next(); !next.done; next = outcome.rows.next(), rowCount++) writeRow(encoded, outcome.columns, next.value, deps.nbcRow);
+    replay = { bytes: Buffer.from(encoded.view()), rowCount };
+    deps.executor.replays.set(key, replay);
+  }
+  outcome.close();
+  const { bytes, rowCount } = replay;
+  let flushes = 0;
+  for (let at = 0; at < bytes.length; at += FLUSH_BYTES) {
+    w.body.bytes(bytes.subarray(at, at + FLUSH_BYTES));
+    if (!w.flush()) {
+      deps.stats.backpressureWaits++;
+      await control.waitForDrain();
+    } else if (++flushes % YIELD_EVERY_FLUSHES === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (control.cancelled) return 'cancelled';
+  }
+  deps.stats.rowsSent += rowCount;
+  return rowCount;
 }
