@@ -18,7 +18,7 @@ function copySampleHunts(): Plugin {
 
 /**
  * Three builds: main (with the engine host as a second entry, run in a
- * utilityProcess), the sandboxed preload (CommonJS, everything bundled),
+ * utilityProcess, and the store's writer thread as a third), the sandboxed preload (CommonJS, everything bundled),
  * and the Svelte renderer. Dependencies, native modules among them
  * (better-sqlite3, keytar), stay external and are unpacked from asar.
  */
@@ -33,6 +33,8 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/index.ts'),
           'engine-host': resolve('electron/engine-host/index.ts'),
+          // The store's writer thread: started by the engine from the file next to its bundle (engine/runs/writer-thread.ts).
+          'result-writer-thread': resolve('engine/runs/result-writer-thread.ts'),
         },
       },
     },

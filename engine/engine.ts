@@ -1,3 +1,4 @@
+import { stopWriterThread } from './runs/writer-thread.js';
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import path from 'node:path';
@@ -126,6 +127,7 @@ export class Engine {
 
   close(): void {
     this.scheduler?.stopNow();
+    stopWriterThread(this.db);
     this.db.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { BoundParameter } from '../../engine/runs/parameters.js';
+import type { PackedRows } from '../../engine/runs/packed-rows.js';
 import type { Connection, QueryLanguage, ResultColumn, StoredValue } from '../../engine/types.js';
 
 export interface SourceQuery {
@@ -11,12 +12,17 @@ export interface SourceQuery {
   timeoutMs?: number;
 }
 
-/** Where a source puts its result. `writeRows` resolves when the batch is stored: that is the backpressure. */
+/** Where a source puts its result. The write calls resolve when the sink can take more: that is the backpressure. */
 export interface ResultSink {
   setColumns(columns: ResultColumn[]): void;
   writeRows(rows: StoredValue[][]): Promise<void>;
+  /** Rows packed as they were read (engine/runs/packed-rows.ts), for sources that read many: the store takes the buffer as is. */
+  writePacked(batch: PackedRows): Promise<void>;
   warn(message: string): void;
 }
+
+/** The part of a sink a reader that yields rows as arrays needs. */
+export type RowSink = Pick<ResultSink, 'setColumns' | 'writeRows' | 'warn'>;
 
 export interface Source {
   run(q: SourceQuery, sink: ResultSink): Promise<void>;

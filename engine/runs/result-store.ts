@@ -3,16 +3,38 @@ import { quoteIdent } from '../store/db.js';
 import type { ResultColumn, StoredValue } from '../types.js';
 import { QuarryError, notFound } from '../errors.js';
 import { insertRows, prepareGroupedInsert } from '../store/grouped-insert.js';
+import { insertPackedRows } from './packed-insert.js';
+import type { PackedRows } from './packed-rows.js';
+import { writerThreadFor, type WriterThread } from './writer-thread.js';
 
 /** Rows of one run live in their own table, columns named c0..cN so any column name from any source fits. */
 export const resultsTableName = (runId: number): string => `results_${runId}`;
 export const physical = (i: number): string => `c${i}`;
 
-/** Writes a run's result table in batches, each batch in its own transaction. */
+/** A packed batch this large (or larger) is worth the writer thread; smaller results never start it. */
+const THREAD_MIN_ROWS = 2000;
+/** Packed batches on their way to the writer thread at once: the source reads the next while these are stored. */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Writes a run's result table in batches, each batch in its own transaction.
+ * Rows given as arrays are written here, on the engine's thread. Packed
+ * batches of a large result go to the store's writer thread (writer-thread.ts),
+ * so storing overlaps reading; batches stay in order because once a result
+ * uses the thread, all its later batches do.
+ */
 export class ResultWriter {
   private insert: ((rows: StoredValue[][]) => void) | null = null;
+  private insertPacked: ((batch: PackedRows) => void) | null = null;
   private columnCount = 0;
+  /** Rows committed so far. */
   rowCount = 0;
+  /** Batches the writer thread stored (the rest were written on this thread). */
+  threadBatches = 0;
+  private thread: WriterThread | null = null;
+  private threadStart: Promise<boolean> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
 
   constructor(
     private readonly db: Db,
@@ -36,6 +58,7 @@ export class ResultWriter {
     })();
     const grouped = prepareGroupedInsert(this.db, table, cols.length);
     this.insert = this.db.transaction((rows: StoredValue[][]) => insertRows(grouped, rows));
+    this.insertPacked = this.db.transaction((batch: PackedRows) => insertPackedRows(grouped, batch));
   }
 
   write(rows: StoredValue[][]): void {
@@ -44,13 +67,78 @@ export class ResultWriter {
     if (rows[0]!.length !== this.columnCount) {
       throw new QuarryError('internal', `a row has ${rows[0]!.length} values for ${this.columnCount} columns`);
     }
+    if (this.thread) throw new QuarryError('internal', 'rows as arrays after packed rows went to the writer thread');
     this.insert(rows);
     this.rowCount += rows.length;
   }
 
-  /** Removes whatever was written: a failed run keeps no partial result. */
-  discard(): void {
+  /**
+   * Stores a packed batch. Resolves when the writer can take another (at most
+   * MAX_IN_FLIGHT are on their way); rejects with the first failure to store.
+   * `flushed` waits for the last of them.
+   */
+  async writePacked(batch: PackedRows): Promise<void> {
+    if (!this.insertPacked) throw new QuarryError('internal', 'rows arrived before the result columns');
+    if (batch.rows === 0) return;
+    if (batch.width !== this.columnCount) throw new QuarryError('internal', `a row has ${batch.width} values for ${this.columnCount} columns`);
+    if (this.failure) throw this.failure;
+    if (!this.thread && batch.rows >= THREAD_MIN_ROWS) this.startThread();
+    if (!this.thread) {
+      // Until the thread has opened the store, batches are written here; written now, they stay in order.
+      this.insertPacked(batch);
+      this.rowCount += batch.rows;
+      return;
+    }
+    const rows = batch.rows;
+    const stored = this.thread.write(resultsTableName(this.runId), batch).then(
+      () => {
+        this.rowCount += rows;
+        this.threadBatches++;
+      },
+      (err: unknown) => void (this.failure ??= new QuarryError('internal', `storing the result failed: ${err instanceof Error ? err.message : String(err)}`)),
+    );
+    this.inFlight.add(stored);
+    void stored.finally(() => this.inFlight.delete(stored));
+    while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Waits until every batch given is committed; rejects if one could not be. */
+  async flushed(): Promise<void> {
+    while (this.inFlight.size) await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Removes whatever was written: a failed run keeps no partial result. Waits for batches still being stored first. */
+  async discard(): Promise<void> {
+    while (this.inFlight.size) await Promise.all(this.inFlight);
+    this.thread?.forget(resultsTableName(this.runId));
     discardResults(this.db, this.runId);
+  }
+
+  /** Resolves once the writer thread asked for by a large batch is taking batches: true, or false when there is none. */
+  threadStarted(): Promise<boolean> {
+    return this.threadStart ?? Promise.resolve(false);
+  }
+
+  private startThread(): void {
+    if (this.threadStart) return;
+    const thread = writerThreadFor(this.db);
+    if (thread?.isReady) {
+      this.thread = thread;
+      this.threadStart = Promise.resolve(true);
+      return;
+    }
+    // A thread that cannot start (or an in-memory store) leaves every batch to this thread, as before.
+    this.threadStart = thread
+      ? thread.started().then(
+          () => {
+            this.thread = thread;
+            return true;
+          },
+          () => false,
+        )
+      : Promise.resolve(false);
   }
 }
 

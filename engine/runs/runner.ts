@@ -105,13 +105,18 @@ export class Runner {
             writer.write(rows);
             events.emit('run.progress', { runId, rows: writer.rowCount });
           },
+          writePacked: async (batch) => {
+            await writer.writePacked(batch);
+            events.emit('run.progress', { runId, rows: writer.rowCount });
+          },
           warn: (message) => void warnings.push(message),
         },
       );
       if (!writer.hasColumns) writer.setColumns([]);
+      await writer.flushed();
       finishRun(db, runId, { status: 'succeeded', endedAt: clock.now(), rowCount: writer.rowCount, warnings });
     } catch (err) {
-      writer.discard();
+      await writer.discard();
       const cancelled = controller.signal.aborted || (err instanceof QuarryError && err.code === 'cancelled');
       finishRun(db, runId, {
         status: cancelled ? 'cancelled' : 'failed',

@@ -8,7 +8,7 @@ import { openStore } from '../../engine/store/db.js';
 import { insertRun } from '../../engine/runs/run-repo.js';
 import { ResultWriter } from '../../engine/runs/result-store.js';
 import type { ResultColumn, StoredValue } from '../../engine/types.js';
-import type { ResultSink } from '../../connectors/sources/types.js';
+import type { RowSink } from '../../connectors/sources/types.js';
 import { readLogsResponse } from '../../connectors/sources/log-analytics/read-response.js';
 
 /**
@@ -103,7 +103,7 @@ export default async function logAnalyticsBench(): Promise<BenchFigure[]> {
     const db = openStore(path.join(dir, `q${n++}`));
     const runId = insertRun(db, { huntId: 'h', huntName: 'bench', connection: 'la', language: 'kql', query: 'SigninLogs', parameters: {}, startedAt: new Date().toISOString() });
     const writer = new ResultWriter(db, runId);
-    const sink: ResultSink = {
+    const sink: RowSink = {
       setColumns: (c: ResultColumn[]) => writer.setColumns(c),
       writeRows: async (rows: StoredValue[][]) => writer.write(rows),
       warn: noWarnings,
@@ -115,7 +115,7 @@ export default async function logAnalyticsBench(): Promise<BenchFigure[]> {
   let parsedRows = 0;
   const parseOnly = async (): Promise<void> => {
     parsedRows = 0;
-    const sink: ResultSink = { setColumns: () => undefined, writeRows: async (rows) => void (parsedRows += rows.length), warn: noWarnings };
+    const sink: RowSink = { setColumns: () => undefined, writeRows: async (rows) => void (parsedRows += rows.length), warn: noWarnings };
     await readLogsResponse(chunks(body), { connectionName: 'bench', signal }, sink);
   };
   let jsonRows = 0;

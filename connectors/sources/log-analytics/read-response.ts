@@ -1,6 +1,6 @@
 import type { StoredValue } from '../../../engine/types.js';
 import { QuarryError } from '../../../engine/errors.js';
-import type { ResultSink } from '../types.js';
+import type { RowSink } from '../types.js';
 import { converterFor, needsExactNumbers, columnTypeOf, toResultColumns, type Converter } from './column-mapping.js';
 import { LogsResponseParser } from './response-parser.js';
 import { partialErrorText } from './errors.js';
@@ -17,7 +17,7 @@ export interface ReadOptions {
  * is read, which is the backpressure); a partial error becomes a warning,
  * extra tables a note. Resolves when the body is fully read.
  */
-export async function readLogsResponse(body: AsyncIterable<Buffer>, opts: ReadOptions, sink: ResultSink): Promise<void> {
+export async function readLogsResponse(body: AsyncIterable<Buffer>, opts: ReadOptions, sink: RowSink): Promise<void> {
   const parser = new LogsResponseParser({ batchRows: opts.batchRows, keepNumberText: (t) => needsExactNumbers(columnTypeOf(t)) });
   let converters: Converter[] | null = null;
   let sawTable = false;

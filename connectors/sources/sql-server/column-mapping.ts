@@ -1,13 +1,12 @@
 import sql from 'mssql';
-import type { ColumnType, ResultColumn, StoredValue } from '../../../engine/types.js';
+import type { ColumnType, ResultColumn } from '../../../engine/types.js';
+import type { RowPacker } from '../../../engine/runs/packed-rows.js';
 
 /** A result column as mssql describes it (arrayRowMode: one entry per column, in order). */
 export interface MssqlColumn {
   name: string;
   type: unknown;
 }
-
-export type Converter = (v: unknown) => StoredValue;
 
 /**
  * SQL Server types to Quarry column types. Everything not listed (char
@@ -35,86 +34,123 @@ const columnTypeOf = new Map<unknown, ColumnType>([
 
 const binaryTypes = new Set<unknown>([sql.VarBinary, sql.Binary, sql.Image, sql.UDT]);
 
-const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
-
-/** `YYYY-MM-DDTHH:MM:SS.mmmZ`, Quarry's datetime text (the driver already dropped digits past the millisecond). */
-const datetime: Converter = (v) => {
-  if (isNull(v)) return null;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-  return text(v);
-};
-
-/** tedious reads bigint as decimal text so no digit is lost; it is stored as a number when that is exact. */
-const long: Converter = (v) => {
-  if (isNull(v)) return null;
-  if (typeof v === 'number' || typeof v === 'bigint') return v;
-  const s = String(v);
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : BigInt(s);
-};
-
-const number: Converter = (v) => (isNull(v) ? null : typeof v === 'number' ? v : Number(v));
-const bool: Converter = (v) => (isNull(v) ? null : v ? 1 : 0);
-/** Lower case, as Log Analytics and most threat-intel feeds write GUIDs, so they compare equal as text. */
-const guid: Converter = (v) => (isNull(v) ? null : String(v).toLowerCase());
-/** Lower-case hex without 0x: how hashes stored as varbinary are looked up elsewhere. */
-const hex: Converter = (v) => (isNull(v) ? null : Buffer.isBuffer(v) ? v.toString('hex') : text(v));
-
-function text(v: unknown): StoredValue {
-  if (isNull(v)) return null;
-  if (typeof v === 'string') return v;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-  if (Buffer.isBuffer(v)) return v.toString('hex');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+/**
+ * How a column's values are packed for the store. One switch over these in
+ * `packRow` (rather than a function per column) keeps the per-value path
+ * monomorphic: it runs for every value of a result of any size.
+ */
+export const enum Packing {
+  /** Numbers as they are; decimal text (tedious decodes decimal, numeric and money as numbers) read as one. */
+  Number,
+  /** tedious reads bigint as decimal text so no digit is lost; stored as a number when that is exact. */
+  Long,
+  Bool,
+  /** Kept as `YYYY-MM-DDTHH:MM:SS.mmmZ` (the driver already dropped digits past the millisecond); the writer formats it. */
+  Datetime,
+  /** Lower case, as Log Analytics and most threat-intel feeds write GUIDs, so they compare equal as text. */
+  Guid,
+  /** `time`: tedious gives a Date on 1970-01-01; the time of day is what the value means. */
+  TimeOfDay,
+  /** Text; binary as lower-case hex without 0x (how hashes are looked up elsewhere), objects as JSON. */
+  Text,
 }
 
-/** `time` columns: tedious gives a Date on 1970-01-01; the time of day is what the value means. */
-const timeOfDay: Converter = (v) => (v instanceof Date ? v.toISOString().slice(11, 23) : text(v));
-
-const converterOf: Record<ColumnType, Converter> = {
-  string: text,
-  int: number,
-  long,
-  real: number,
-  // tedious decodes decimal, numeric and money as JS numbers, so they are stored as numbers (exact to ~15 digits).
-  decimal: number,
-  bool,
-  datetime,
-  timespan: number,
-  guid,
-  dynamic: text,
+const packingOf: Record<ColumnType, Packing> = {
+  string: Packing.Text,
+  int: Packing.Number,
+  long: Packing.Long,
+  real: Packing.Number,
+  decimal: Packing.Number,
+  bool: Packing.Bool,
+  datetime: Packing.Datetime,
+  timespan: Packing.Number,
+  guid: Packing.Guid,
+  dynamic: Packing.Text,
 };
 
-/** Quarry's type for a column, with the converter for its values. */
-export function mapColumn(c: MssqlColumn): { type: ColumnType; convert: Converter } {
-  if (binaryTypes.has(c.type)) return { type: 'string', convert: hex };
-  if (c.type === sql.Time) return { type: 'string', convert: timeOfDay };
+/** Quarry's type for a column, with how its values are packed. */
+export function mapColumn(c: MssqlColumn): { type: ColumnType; packing: Packing } {
+  if (binaryTypes.has(c.type)) return { type: 'string', packing: Packing.Text };
+  if (c.type === sql.Time) return { type: 'string', packing: Packing.TimeOfDay };
   const type = columnTypeOf.get(c.type) ?? 'string';
-  return { type, convert: converterOf[type] };
+  return { type, packing: packingOf[type] };
+}
+
+/** Packs one driver row (arrayRowMode) and ends it. */
+export function packRow(p: RowPacker, row: readonly unknown[], packings: readonly Packing[]): void {
+  for (let i = 0; i < packings.length; i++) {
+    const v = row[i];
+    if (v === null || v === undefined) {
+      p.null();
+      continue;
+    }
+    switch (packings[i]) {
+      case Packing.Number:
+        p.number(typeof v === 'number' ? v : Number(v));
+        break;
+      case Packing.Long:
+        packLong(p, v);
+        break;
+      case Packing.Bool:
+        p.number(v ? 1 : 0);
+        break;
+      case Packing.Datetime:
+        if (v instanceof Date) packDate(p, v);
+        else packText(p, v);
+        break;
+      case Packing.Guid:
+        p.lowerText(String(v));
+        break;
+      case Packing.TimeOfDay:
+        if (v instanceof Date && !Number.isNaN(v.getTime())) p.text(v.toISOString().slice(11, 23));
+        else packText(p, v);
+        break;
+      default:
+        if (typeof v === 'string') p.text(v);
+        else packText(p, v);
+    }
+  }
+  p.endRow();
+}
+
+function packLong(p: RowPacker, v: unknown): void {
+  if (typeof v === 'number') return p.number(v);
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? p.number(Number(v)) : p.bigint(v);
+  const s = String(v);
+  const n = Number(s);
+  if (Number.isSafeInteger(n)) p.number(n);
+  else p.bigint(BigInt(s));
+}
+
+function packDate(p: RowPacker, d: Date): void {
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) p.null();
+  else p.epochMs(ms);
+}
+
+function packText(p: RowPacker, v: unknown): void {
+  if (typeof v === 'string') p.text(v);
+  else if (v instanceof Date) packDate(p, v);
+  else if (Buffer.isBuffer(v)) p.text(v.toString('hex'));
+  else if (typeof v === 'object') p.text(JSON.stringify(v));
+  else p.text(String(v));
 }
 
 /**
  * Result columns with usable names: SQL Server allows unnamed columns
  * (`SELECT 1`) and duplicates (`SELECT a.id, b.id`), the store looks columns up by name.
  */
-export function resultColumns(columns: MssqlColumn[]): { columns: ResultColumn[]; converters: Converter[] } {
+export function resultColumns(columns: MssqlColumn[]): { columns: ResultColumn[]; packings: Packing[] } {
   const seen = new Set<string>();
   const out: ResultColumn[] = [];
-  const converters: Converter[] = [];
+  const packings: Packing[] = [];
   columns.forEach((c, i) => {
     let name = c.name || `Column${i + 1}`;
     for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${c.name || `Column${i + 1}`}_${n}`;
     seen.add(name.toLowerCase());
-    const { type, convert } = mapColumn(c);
+    const { type, packing } = mapColumn(c);
     out.push({ name, type });
-    converters.push(convert);
+    packings.push(packing);
   });
-  return { columns: out, converters };
-}
-
-export function convertRow(row: readonly unknown[], converters: Converter[]): StoredValue[] {
-  const out = new Array<StoredValue>(converters.length);
-  for (let i = 0; i < converters.length; i++) out[i] = converters[i]!(row[i]);
-  return out;
+  return { columns: out, packings };
 }

@@ -1,6 +1,7 @@
 import sql from 'mssql';
 import type { Connection, StoredValue } from '../../../engine/types.js';
 import { QuarryError } from '../../../engine/errors.js';
+import { unpackRows } from '../../../engine/runs/packed-rows.js';
 import type { ResultSink, Source, SourceContext, SourceQuery } from '../types.js';
 import { describeFailure, scrubSecret } from './errors.js';
 import { queryInputs } from './parameters.js';
@@ -116,6 +117,7 @@ export function createSqlServerSource(connection: Connection, ctx: SourceContext
       const sink: ResultSink = {
         setColumns: () => undefined,
         writeRows: async (rows: StoredValue[][]) => void (version ||= String(rows[0]?.[0] ?? '')),
+        writePacked: async (batch) => void (version ||= String(unpackRows(batch)[0]?.[0] ?? '')),
         warn: () => undefined,
       };
       const timeoutMs = settings.connectTimeoutMs + settings.requestTimeoutMs;

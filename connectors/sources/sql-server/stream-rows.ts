@@ -1,10 +1,13 @@
 import type sql from 'mssql';
-import type { StoredValue } from '../../../engine/types.js';
+import { RowPacker, type PackedRows } from '../../../engine/runs/packed-rows.js';
 import type { ResultSink } from '../types.js';
-import { convertRow, resultColumns, type Converter, type MssqlColumn } from './column-mapping.js';
+import { packRow, resultColumns, type Packing, type MssqlColumn } from './column-mapping.js';
+
+/** A batch is handed over at this size even before `batchRows`: wide rows (nvarchar(max)) stay bounded too. */
+const BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface StreamOptions {
-  /** Rows per `sink.writeRows` call; a batch never holds more. */
+  /** Rows per `sink.writePacked` call; a batch never holds more. */
   batchRows: number;
   /** Cancel or deadline: the request is cancelled (a TDS attention) when this aborts. */
   signal: AbortSignal;
@@ -12,10 +15,11 @@ export interface StreamOptions {
 
 /**
  * Runs `text` on a streaming mssql request and hands the first result set to
- * the sink in batches. Backpressure: while a batch is being stored the request
- * is paused (tedious stops reading the socket, so the server stops sending);
- * it resumes once `writeRows` resolves. At most one batch is being written
- * and one being filled, so memory stays flat whatever the row count.
+ * the sink in packed batches (rows go from the driver straight into a buffer,
+ * no row arrays are kept). Backpressure: while the sink is not ready for more
+ * the request is paused (tedious stops reading the socket, so the server stops
+ * sending); it resumes once `writePacked` resolves. Only the batches the sink
+ * holds and the one being filled exist, so memory stays flat whatever the row count.
  *
  * Resolves when the server has finished; rejects with the driver's error, the
  * sink's error, or a cancellation error when `signal` aborted.
@@ -23,10 +27,10 @@ export interface StreamOptions {
 export function streamRows(request: sql.Request, text: string, sink: ResultSink, options: StreamOptions): Promise<void> {
   const { batchRows, signal } = options;
   return new Promise<void>((resolve, reject) => {
-    let converters: Converter[] | null = null;
+    let packings: Packing[] | null = null;
+    let filling: RowPacker | null = null;
     let resultSets = 0;
-    let filling: StoredValue[][] = [];
-    const full: StoredValue[][][] = [];
+    const full: PackedRows[] = [];
     let writing = false;
     let finished = false;
     let failure: unknown = null;
@@ -52,7 +56,7 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
       writing = true;
       request.pause();
       try {
-        while (full.length && !failure && !signal.aborted) await sink.writeRows(full.shift()!);
+        while (full.length && !failure && !signal.aborted) await sink.writePacked(full.shift()!);
       } catch (err) {
         failure ??= err;
         request.cancel(); // the store failed: no point reading the rest
@@ -69,7 +73,8 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
       resultSets++;
       if (resultSets === 1) {
         const mapped = resultColumns(columns);
-        converters = mapped.converters;
+        packings = mapped.packings;
+        filling = new RowPacker(packings.length);
         try {
           sink.setColumns(mapped.columns);
         } catch (err) {
@@ -83,11 +88,16 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
 
     request.on('row', (row: unknown[]) => {
       // Rows of later result sets, or anything after a failure or cancel, are not stored.
-      if (resultSets !== 1 || !converters || failure || signal.aborted) return;
-      filling.push(convertRow(row, converters));
-      if (filling.length >= batchRows) {
-        full.push(filling);
-        filling = [];
+      if (resultSets !== 1 || !packings || !filling || failure || signal.aborted) return;
+      try {
+        packRow(filling, row, packings);
+      } catch (err) {
+        failure ??= err;
+        request.cancel();
+        return;
+      }
+      if (filling.rows >= batchRows || filling.bytes >= BATCH_BYTES) {
+        full.push(filling.take());
         void drain();
       }
     });
@@ -98,8 +108,8 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
 
     request.on('done', () => {
       finished = true;
-      if (filling.length && !failure && !signal.aborted) full.push(filling);
-      filling = [];
+      if (filling?.rows && !failure && !signal.aborted) full.push(filling.take());
+      filling = null;
       if (full.length && !failure && !signal.aborted) void drain();
       else settle();
     });

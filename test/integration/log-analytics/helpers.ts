@@ -48,6 +48,10 @@ export async function collect(
         out.batches.push(rows.length);
         out.rows.push(...rows);
       },
+      // The Log Analytics source hands over arrays; a packed batch here would be a change worth failing on.
+      writePacked: async () => {
+        throw new Error('the Log Analytics source sent packed rows');
+      },
       warn: (m) => void out.warnings.push(m),
     },
   );

@@ -106,6 +106,7 @@ describe('SQL Server source failures', () => {
       source.run({ language: 'kql', query: 'SigninLogs | take 1', parameters: [], signal: new AbortController().signal }, {
         setColumns: () => undefined,
         writeRows: async () => undefined,
+        writePacked: async () => undefined,
         warn: () => undefined,
       }),
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, ResultColumn, StoredValue } from '../../../engine/types.js';
 import type { BoundParameter } from '../../../engine/runs/parameters.js';
+import { unpackRows } from '../../../engine/runs/packed-rows.js';
 import type { ResultSink, Source } from '../../../connectors/sources/types.js';
 import { createSqlServerSource, type SqlServerSourceOptions } from '../../../connectors/sources/sql-server/sql-server-source.js';
 import { TdsTestServer, type TdsTestServerOptions } from '../fakes/tds/index.js';
@@ -78,7 +79,11 @@ export function collectingSink(extra: Pick<RunExtra, 'onBatch'> = {}): { sink: R
   let inFlight = 0;
   const sink: ResultSink = {
     setColumns: (c) => void (out.columns = c),
-    writeRows: async (rows) => {
+    writeRows: async () => {
+      throw new Error('the SQL Server source sent rows as arrays instead of packed');
+    },
+    writePacked: async (batch) => {
+      const rows = unpackRows(batch);
       inFlight++;
       out.maxInFlight = Math.max(out.maxInFlight, inFlight);
       try {
