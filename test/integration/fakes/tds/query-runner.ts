@@ -128,15 +128,7 @@ async function streamRows(
       }
       count++;
       deps.stats.rowsSent++;
-      if (w.unsent >= FLUSH_BYTES) {
-        if (!w.flush()) {
-          deps.stats.backpressureWaits++;
-          await control.waitForDrain();
-        } else if (++flushes % YIELD_EVERY_FLUSHES === 0) {
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        if (control.cancelled) return 'cancelled';
-      }
+      if (w.unsent >= FLUSH_BYTES && (await flushSome(w, control, deps, ++flushes)) === 'cancelled') return 'cancelled';
       if (slow && count % slow.everyRows === 0) {
         w.flush();
         await control.sleep(slow.delayMs);
@@ -147,6 +139,17 @@ async function streamRows(
     outcome.close();
   }
   return count;
+}
+
+/** Sends what is written so far; waits while the client is behind, and gives ATTENTION a turn every few flushes. */
+async function flushSome(w: MessageWriter, control: RunControl, deps: RunnerDeps, flushes: number): Promise<'cancelled' | 'go on'> {
+  if (!w.flush()) {
+    deps.stats.backpressureWaits++;
+    await control.waitForDrain();
+  } else if (flushes % YIELD_EVERY_FLUSHES === 0) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return control.cancelled ? 'cancelled' : 'go on';
 }
 
 type RowsOutcome = Extract<ReturnType<QueryExecutor['run']>, { kind: 'rows' }>;
@@ -167,13 +170,7 @@ async function replayRows(w: MessageWriter, outcome: RowsOutcome, control: RunCo
   let flushes = 0;
   for (let at = 0; at < bytes.length; at += FLUSH_BYTES) {
     w.body.bytes(bytes.subarray(at, at + FLUSH_BYTES));
-    if (!w.flush()) {
-      deps.stats.backpressureWaits++;
-      await control.waitForDrain();
-    } else if (++flushes % YIELD_EVERY_FLUSHES === 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (control.cancelled) return 'cancelled';
+    if ((await flushSome(w, control, deps, ++flushes)) === 'cancelled') return 'cancelled';
   }
   deps.stats.rowsSent += rowCount;
   return rowCount;
