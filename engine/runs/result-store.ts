@@ -32,6 +32,7 @@ export class ResultWriter {
   /** Batches the writer thread stored (the rest were written on this thread). */
   threadBatches = 0;
   private thread: WriterThread | null = null;
+  private releaseThread: () => void = () => undefined;
   private threadStart: Promise<boolean> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
@@ -103,15 +104,17 @@ export class ResultWriter {
     if (this.failure) throw this.failure;
   }
 
-  /** Waits until every batch given is committed; rejects if one could not be. */
+  /** Waits until every batch given is committed, the result being complete (the writer thread is let go); rejects if one could not be. */
   async flushed(): Promise<void> {
     while (this.inFlight.size) await Promise.all(this.inFlight);
+    this.releaseThread();
     if (this.failure) throw this.failure;
   }
 
   /** Removes whatever was written: a failed run keeps no partial result. Waits for batches still being stored first. */
   async discard(): Promise<void> {
     while (this.inFlight.size) await Promise.all(this.inFlight);
+    this.releaseThread();
     this.thread?.forget(resultsTableName(this.runId));
     discardResults(this.db, this.runId);
   }
@@ -124,21 +127,24 @@ export class ResultWriter {
   private startThread(): void {
     if (this.threadStart) return;
     const thread = writerThreadFor(this.db);
-    if (thread?.isReady) {
+    if (!thread) {
+      this.threadStart = Promise.resolve(false);
+      return;
+    }
+    this.releaseThread = thread.hold();
+    if (thread.isReady) {
       this.thread = thread;
       this.threadStart = Promise.resolve(true);
       return;
     }
     // A thread that cannot start (or an in-memory store) leaves every batch to this thread, as before.
-    this.threadStart = thread
-      ? thread.started().then(
-          () => {
-            this.thread = thread;
-            return true;
-          },
-          () => false,
-        )
-      : Promise.resolve(false);
+    this.threadStart = thread.started().then(
+      () => {
+        this.thread = thread;
+        return true;
+      },
+      () => false,
+    );
   }
 }
 

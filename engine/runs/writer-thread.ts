@@ -8,7 +8,12 @@ import type { PackedRows } from './packed-rows.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 /** An idle writer thread is stopped after this long; the next large result starts another. */
-const IDLE_MS = 60_000;
+let idleMs = 60_000;
+
+/** For tests: how long an idle thread lives. */
+export function setWriterThreadIdleMs(ms: number): void {
+  idleMs = ms;
+}
 
 /**
  * The engine's side of the store's writer thread (result-writer-thread.ts):
@@ -25,6 +30,8 @@ export class WriterThread {
   private stopped = false;
   /** Started and not failed since: batches can go to it right away. */
   isReady = false;
+  /** Results writing through this thread now: it is not idle while one is, however slowly its rows come. */
+  private holders = 0;
 
   constructor(
     file: string,
@@ -60,6 +67,19 @@ export class WriterThread {
     }
     this.worker.postMessage({ kind: 'write', id, table, batch } satisfies WriterRequest, [batch.buffer]);
     return done;
+  }
+
+  /** Keeps the thread for a result until the returned release is called (once). */
+  hold(): () => void {
+    this.holders++;
+    this.disarmIdle();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holders--;
+      this.armIdle();
+    };
   }
 
   forget(table: string): void {
@@ -102,7 +122,8 @@ export class WriterThread {
 
   private armIdle(): void {
     this.disarmIdle();
-    this.idle = setTimeout(() => this.stop(), IDLE_MS);
+    if (this.holders > 0 || this.pending.size > 0 || this.stopped) return;
+    this.idle = setTimeout(() => this.stop(), idleMs);
     this.idle.unref();
   }
 

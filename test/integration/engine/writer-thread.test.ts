@@ -5,6 +5,7 @@ import type { StoredValue } from '../../../engine/types.js';
 import { ResultWriter, readRows, resultsTableName } from '../../../engine/runs/result-store.js';
 import { insertRun } from '../../../engine/runs/run-repo.js';
 import { packRows } from '../../../engine/runs/packed-rows.js';
+import { setWriterThreadIdleMs } from '../../../engine/runs/writer-thread.js';
 import { migrate } from '../../../engine/store/migrations.js';
 import type { Db } from '../../../engine/store/db.js';
 import { openTestEngine } from '../../helpers/engine.js';
@@ -94,6 +95,32 @@ describe('the store writer thread', () => {
     await expect(failed).rejects.toThrow(/storing the result failed: no such table/);
     await writer.discard();
     expect(engine.db.prepare('SELECT results_table FROM runs WHERE id = ?').get(writer.runId)).toEqual({ results_table: null });
+  });
+
+  it('keeps the thread for a result whose rows pause for longer than the idle time, and stops it once idle', async () => {
+    setWriterThreadIdleMs(50);
+    try {
+      engine = await openTestEngine();
+      const writer = newWriter(engine.db);
+      await writer.writePacked(packRows(rowsFrom(0, 2500), 4));
+      expect(await writer.threadStarted()).toBe(true);
+      await writer.writePacked(packRows(rowsFrom(2500, 2500), 4));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // a slow server
+      await writer.writePacked(packRows(rowsFrom(5000, 2500), 4));
+      await writer.flushed();
+      expect(writer.threadBatches).toBe(2);
+      expect(stored(engine.db, writer.runId)).toHaveLength(7500);
+      // Let go and idle, the thread stops; the next large result starts another.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const next = newWriter(engine.db);
+      await next.writePacked(packRows(rowsFrom(0, 2500), 4));
+      expect(await next.threadStarted()).toBe(true);
+      await next.writePacked(packRows(rowsFrom(2500, 2500), 4));
+      await next.flushed();
+      expect(next.threadBatches).toBe(1);
+    } finally {
+      setWriterThreadIdleMs(60_000);
+    }
   });
 
   it('refuses rows as arrays once a result went to the thread, so batches cannot overtake each other', async () => {
