@@ -21,8 +21,8 @@ export interface ResultSink {
   warn(message: string): void;
 }
 
-/** The part of a sink a reader that yields rows as arrays needs. */
-export type RowSink = Pick<ResultSink, 'setColumns' | 'writeRows' | 'warn'>;
+/** The part of a sink a reader that packs its rows needs. */
+export type PackedRowSink = Pick<ResultSink, 'setColumns' | 'writePacked' | 'warn'>;
 
 export interface Source {
   run(q: SourceQuery, sink: ResultSink): Promise<void>;

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { BenchFigure } from './figure.js';
@@ -7,8 +6,9 @@ import { benchDir, medianMs } from './util.js';
 import { openStore } from '../../engine/store/db.js';
 import { insertRun } from '../../engine/runs/run-repo.js';
 import { ResultWriter } from '../../engine/runs/result-store.js';
-import type { ResultColumn, StoredValue } from '../../engine/types.js';
-import type { RowSink } from '../../connectors/sources/types.js';
+import type { ResultColumn } from '../../engine/types.js';
+import { stopWriterThread } from '../../engine/runs/writer-thread.js';
+import type { PackedRowSink } from '../../connectors/sources/types.js';
 import { readLogsResponse } from '../../connectors/sources/log-analytics/read-response.js';
 
 /**
@@ -96,26 +96,26 @@ export default async function logAnalyticsBench(): Promise<BenchFigure[]> {
   const mb = body.length / 2 ** 20;
   const dir = benchDir('la');
   const signal = new AbortController().signal;
-  let n = 0;
   let stored = 0;
+  // One store for every run, as in a running engine: its writer thread, started by the first run, stays up.
+  const db = openStore(dir);
 
   const parseStore = async (): Promise<void> => {
-    const db = openStore(path.join(dir, `q${n++}`));
     const runId = insertRun(db, { huntId: 'h', huntName: 'bench', connection: 'la', language: 'kql', query: 'SigninLogs', parameters: {}, startedAt: new Date().toISOString() });
     const writer = new ResultWriter(db, runId);
-    const sink: RowSink = {
+    const sink: PackedRowSink = {
       setColumns: (c: ResultColumn[]) => writer.setColumns(c),
-      writeRows: async (rows: StoredValue[][]) => writer.write(rows),
+      writePacked: (batch) => writer.writePacked(batch),
       warn: noWarnings,
     };
     await readLogsResponse(chunks(body), { connectionName: 'bench', signal }, sink);
+    await writer.flushed();
     stored = writer.rowCount;
-    db.close();
   };
   let parsedRows = 0;
   const parseOnly = async (): Promise<void> => {
     parsedRows = 0;
-    const sink: RowSink = { setColumns: () => undefined, writeRows: async (rows) => void (parsedRows += rows.length), warn: noWarnings };
+    const sink: PackedRowSink = { setColumns: () => undefined, writePacked: async (batch) => void (parsedRows += batch.rows), warn: noWarnings };
     await readLogsResponse(chunks(body), { connectionName: 'bench', signal }, sink);
   };
   let jsonRows = 0;
@@ -123,12 +123,16 @@ export default async function logAnalyticsBench(): Promise<BenchFigure[]> {
     jsonRows = (JSON.parse(body.toString('utf8')) as { tables: Array<{ rows: unknown[] }> }).tables[0]!.rows.length;
   };
 
+  // The engine's writer thread is up before anything is measured, as in a running app.
+  await parseStore();
   // Memory first, each on its own, before the timing runs leave garbage around.
   const memQuarry = await peakMemory(parseStore);
   const memJson = await peakMemory(jsonParse);
   const quarry = await medianMs(3, parseStore);
   const parse = await medianMs(3, parseOnly);
   const json = await medianMs(3, jsonParse);
+  stopWriterThread(db);
+  db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   if (stored !== ROWS || parsedRows !== ROWS || jsonRows !== ROWS) throw new Error(`row counts differ: stored ${stored}, parsed ${parsedRows}, JSON.parse ${jsonRows}`);
 
@@ -143,7 +147,7 @@ export default async function logAnalyticsBench(): Promise<BenchFigure[]> {
       baselineValue: rate(json),
       ratio: json / quarry,
       target: 0.4,
-      note: `${quarry.toFixed(0)} ms vs ${json.toFixed(0)} ms, of which parsing+typing ${parse.toFixed(0)} ms and storing ~${Math.max(0, quarry - parse).toFixed(0)} ms; ${mem}`,
+      note: `${quarry.toFixed(0)} ms vs ${json.toFixed(0)} ms; parsing+typing alone ${parse.toFixed(0)} ms, the rest is waiting for the writer thread; ${mem}`,
     },
     {
       name: 'Log Analytics 500k-row response parsed + typed (no store)',
@@ -152,7 +156,7 @@ export default async function logAnalyticsBench(): Promise<BenchFigure[]> {
       baselineName: 'JSON.parse of the same body',
       baselineValue: rate(json),
       ratio: json / parse,
-      note: 'streaming scanner + batched JSON.parse + column conversion, rows handed to a sink that keeps nothing',
+      note: 'streaming scanner + batched JSON.parse + column conversion + packing, batches handed to a sink that keeps nothing',
     },
   ];
 }

@@ -108,7 +108,7 @@ export function createLogAnalyticsSource(connection: Connection, ctx: LogAnalyti
         const res = await post(prepareKql({ query: 'print Quarry = "connection test"', parameters: [] }), { signal: s, timeoutMs: q.timeoutMs });
         await readLogsResponse(res.body, { connectionName: connection.name, signal: s }, {
           setColumns: () => undefined,
-          writeRows: async (r) => void (rows += r.length),
+          writePacked: async (batch) => void (rows += batch.rows),
           warn: () => undefined,
         });
         if (rows !== 1) throw new QuarryError('connection_failed', `Log Analytics answered "${connection.name}" with ${rows} rows for a one-row test query`);

@@ -1,6 +1,6 @@
-import type { StoredValue } from '../../../engine/types.js';
+import { RowPacker, type PackedRows } from '../../../engine/runs/packed-rows.js';
 import { QuarryError } from '../../../engine/errors.js';
-import type { RowSink } from '../types.js';
+import type { PackedRowSink } from '../types.js';
 import { converterFor, needsExactNumbers, columnTypeOf, toResultColumns, type Converter } from './column-mapping.js';
 import { LogsResponseParser } from './response-parser.js';
 import { partialErrorText } from './errors.js';
@@ -13,11 +13,11 @@ export interface ReadOptions {
 
 /**
  * Streams a query API response body into the sink: the first table's rows,
- * converted per column, batch by batch (each batch stored before the next
- * is read, which is the backpressure); a partial error becomes a warning,
+ * converted per column and packed, batch by batch (the next batch is read
+ * once the sink takes it, which is the backpressure); a partial error becomes a warning,
  * extra tables a note. Resolves when the body is fully read.
  */
-export async function readLogsResponse(body: AsyncIterable<Buffer>, opts: ReadOptions, sink: RowSink): Promise<void> {
+export async function readLogsResponse(body: AsyncIterable<Buffer>, opts: ReadOptions, sink: PackedRowSink): Promise<void> {
   const parser = new LogsResponseParser({ batchRows: opts.batchRows, keepNumberText: (t) => needsExactNumbers(columnTypeOf(t)) });
   let converters: Converter[] | null = null;
   let sawTable = false;
@@ -37,7 +37,7 @@ export async function readLogsResponse(body: AsyncIterable<Buffer>, opts: ReadOp
           sawTable = true;
         } else extraTables.set(ev.index, 0);
       } else if (ev.table === 0 && converters) {
-        await sink.writeRows(convertRows(ev.rows, converters));
+        await sink.writePacked(packRows(ev.rows, converters));
         if (opts.signal.aborted) throw opts.signal.reason;
       } else {
         extraTables.set(ev.table, (extraTables.get(ev.table) ?? 0) + ev.rows.length);
@@ -54,13 +54,14 @@ export async function readLogsResponse(body: AsyncIterable<Buffer>, opts: ReadOp
   }
 }
 
-/** In place: the parsed arrays become the stored rows, so a batch is never copied. */
-function convertRows(rows: unknown[][], converters: Converter[]): StoredValue[][] {
+/** Converted per column and packed: the parsed arrays are dropped at once, and the store takes the buffer as it is. */
+function packRows(rows: unknown[][], converters: Converter[]): PackedRows {
   const width = converters.length;
+  const packer = new RowPacker(width);
   for (const row of rows) {
-    for (let c = 0; c < width; c++) row[c] = converters[c]!(row[c]);
-    if (row.length > width) row.length = width;
-    else while (row.length < width) row.push(null);
+    // A row shorter than the columns is padded with nulls, a longer one cut.
+    for (let c = 0; c < width; c++) packer.value(c < row.length ? converters[c]!(row[c]) : null);
+    packer.endRow();
   }
-  return rows as StoredValue[][];
+  return packer.take();
 }

@@ -1,3 +1,4 @@
+import { unpackRows } from '../../../engine/runs/packed-rows.js';
 import { randomUUID } from 'node:crypto';
 import type { Connection, ResultColumn, StoredValue } from '../../../engine/types.js';
 import type { BoundParameter } from '../../../engine/runs/parameters.js';
@@ -44,13 +45,13 @@ export async function collect(
     { language: 'kql', query, parameters: extra.parameters ?? [], window: extra.window, signal: extra.signal ?? new AbortController().signal, timeoutMs: extra.timeoutMs },
     {
       setColumns: (c) => void (out.columns = c),
-      writeRows: async (rows) => {
+      writeRows: async () => {
+        throw new Error('the Log Analytics source sent rows as arrays instead of packed');
+      },
+      writePacked: async (batch) => {
+        const rows = unpackRows(batch);
         out.batches.push(rows.length);
         out.rows.push(...rows);
-      },
-      // The Log Analytics source hands over arrays; a packed batch here would be a change worth failing on.
-      writePacked: async () => {
-        throw new Error('the Log Analytics source sent packed rows');
       },
       warn: (m) => void out.warnings.push(m),
     },
