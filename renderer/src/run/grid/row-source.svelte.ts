@@ -17,13 +17,16 @@ export interface RowQuery {
   filters: RowFilter[];
 }
 
+/** How long a flying scroll must rest before the pages under it are asked for. */
+const SETTLE_MS = 50;
+
 type FetchPage = (args: { offset: number; limit: number; sort?: RowSort; filters?: RowFilter[] }) => Promise<RowsPage>;
 
 /**
  * The grid's window onto a stored result: pages of rows fetched on demand
  * (sorted and filtered in SQLite by the engine), a bounded cache, and at most
- * two requests in flight, always for what is on screen now; a fast scroll
- * through 500k rows never queues up the pages it flew past.
+ * two requests in flight, always for what is on screen now (or next); a fast
+ * scroll through 500k rows neither queues up nor asks for the pages it flies past.
  */
 export class RowSource {
   total = $state(0);
@@ -39,6 +42,12 @@ export class RowSource {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private inflight = new Set<number>();
   private wanted: number[] = [];
+  /** The grid's last window, its last move in rows, and what that says about paging. */
+  private viewed = { first: 0, last: -1 };
+  private lastStep = 0;
+  private flying = false;
+  private ahead = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
   private query: RowQuery = { filters: [] };
 
@@ -56,6 +65,7 @@ export class RowSource {
     this.pages.clear();
     this.inflight.clear();
     this.wanted = [];
+    clearTimeout(this.settleTimer);
     try {
       const page = await this.fetchPage({ offset: 0, limit: this.pageSize, sort: query.sort, filters: query.filters });
       if (generation !== this.generation) return;
@@ -83,13 +93,44 @@ export class RowSource {
     return rows[index - page * this.pageSize];
   }
 
-  /** Asks for the pages covering rows [first, last]; anything wanted earlier and not started yet is dropped. */
-  ensure(first: number, last: number): void {
+  /**
+   * The grid now shows rows [first, last]: asks for their pages and reads one
+   * ahead in the direction of scrolling. While the window flies past a page or
+   * more per frame, a page asked for would land after it has moved on, so
+   * asking waits until the scroll rests.
+   */
+  view(first: number, last: number): void {
+    const step = first - this.viewed.first;
+    if (step !== 0) {
+      // One jump (Ctrl+End, a click on the scrollbar track) is asked for at once; a second in a row is a fling.
+      this.flying = Math.abs(step) >= this.pageSize && Math.abs(this.lastStep) >= this.pageSize;
+      this.lastStep = step;
+      this.ahead = Math.abs(step) < this.pageSize ? Math.sign(step) : 0;
+    }
+    this.viewed = { first, last };
+    clearTimeout(this.settleTimer);
+    if (!this.flying) return this.ensure(first, last, this.ahead);
+    this.settleTimer = setTimeout(() => {
+      this.flying = false;
+      this.lastStep = 0;
+      this.ensure(this.viewed.first, this.viewed.last);
+    }, SETTLE_MS);
+  }
+
+  /**
+   * Asks for the pages covering rows [first, last], then the next page in the
+   * given direction (1 down, -1 up) so it is there before it is shown;
+   * anything wanted earlier and not started yet is dropped.
+   */
+  private ensure(first: number, last: number, direction = 0): void {
     if (!this.ready || this.total === 0) return;
+    const lastPage = Math.floor((this.total - 1) / this.pageSize);
     const from = Math.max(0, Math.floor(first / this.pageSize));
-    const to = Math.min(Math.floor((this.total - 1) / this.pageSize), Math.floor(last / this.pageSize));
+    const to = Math.min(lastPage, Math.floor(last / this.pageSize));
     this.wanted = [];
     for (let p = from; p <= to; p++) if (!this.pages.has(p)) this.wanted.push(p);
+    const ahead = direction > 0 ? to + 1 : direction < 0 ? from - 1 : -1;
+    if (ahead >= 0 && ahead <= lastPage && !this.pages.has(ahead)) this.wanted.push(ahead);
     this.pump();
   }
 
