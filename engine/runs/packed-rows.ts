@@ -9,7 +9,7 @@ import type { StoredValue } from '../types.js';
  * Layout: row after row, `width` values each, every value a tag byte then its
  * payload (little-endian): null | f64 | u32 length + UTF-8 text |
  * f64 epoch milliseconds (stored as ISO 8601 text) | u32 length + decimal digits (a bigint) |
- * u32 length + bytes (a blob).
+ * u32 length + bytes (a blob) | u32 length + ASCII text.
  */
 export interface PackedRows {
   buffer: ArrayBuffer;
@@ -26,6 +26,8 @@ const enum Tag {
   EpochMs = 3,
   BigInt = 4,
   Blob = 5,
+  /** Text known to be ASCII when packed: read back without UTF-8 decoding. */
+  AsciiText = 6,
 }
 
 const INITIAL_BYTES = 256 * 1024;
@@ -126,6 +128,7 @@ export class RowPacker {
     // Most values are short ASCII (names, addresses, ids): copied here, they skip a call into C++ each.
     let end = s.length <= SHORT_TEXT ? (lower ? this.copyAsciiLowered(s, start) : this.copyAscii(s, start)) : -1;
     if (end < 0) end = start + this.buf.write(lower ? s.toLowerCase() : s, start);
+    else if (tag === Tag.Text) tag = Tag.AsciiText;
     this.buf[this.at] = tag;
     this.view.setUint32(this.at + 1, end - start, true);
     this.at = end;
@@ -198,6 +201,12 @@ export function forEachPackedValue(batch: PackedRows, onValue: (v: StoredValue) 
         onValue(isoOf(buf.readDoubleLE(at)));
         at += 8;
         break;
+      case Tag.AsciiText: {
+        const length = buf.readUInt32LE(at);
+        onValue(buf.toString('latin1', at + 4, at + 4 + length));
+        at += 4 + length;
+        break;
+      }
       case Tag.Text:
       case Tag.BigInt: {
         const length = buf.readUInt32LE(at);

@@ -11,7 +11,7 @@ import { writerThreadFor, type WriterThread } from './writer-thread.js';
 export const resultsTableName = (runId: number): string => `results_${runId}`;
 export const physical = (i: number): string => `c${i}`;
 
-/** A packed batch this large (or larger) is worth the writer thread; smaller results never start it. */
+/** A result this large is worth the writer thread; smaller results never start it. */
 const THREAD_MIN_ROWS = 2000;
 /** Packed batches on their way to the writer thread at once: the source reads the next while these are stored. */
 const MAX_IN_FLIGHT = 2;
@@ -83,7 +83,7 @@ export class ResultWriter {
     if (batch.rows === 0) return;
     if (batch.width !== this.columnCount) throw new QuarryError('internal', `a row has ${batch.width} values for ${this.columnCount} columns`);
     if (this.failure) throw this.failure;
-    if (!this.thread && batch.rows >= THREAD_MIN_ROWS) this.startThread();
+    if (!this.thread && this.rowCount + batch.rows >= THREAD_MIN_ROWS) this.startThread();
     if (!this.thread) {
       // Until the thread has opened the store, batches are written here; written now, they stay in order.
       this.insertPacked(batch);

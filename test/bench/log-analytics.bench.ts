@@ -56,8 +56,12 @@ function makeBody(): Buffer {
   return Buffer.from(parts.join(''));
 }
 
+/** The body as a socket delivers it: chunk by chunk, each in its own turn of the event loop. */
 async function* chunks(body: Buffer): AsyncGenerator<Buffer> {
-  for (let i = 0; i < body.length; i += CHUNK) yield body.subarray(i, i + CHUNK);
+  for (let i = 0; i < body.length; i += CHUNK) {
+    await new Promise((resolve) => setImmediate(resolve));
+    yield body.subarray(i, i + CHUNK);
+  }
 }
 
 /** A full GC, so each memory reading starts from what is really live (bench.mjs runs without --expose-gc). */
