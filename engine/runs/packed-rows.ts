@@ -56,11 +56,7 @@ export class RowPacker {
   }
 
   number(n: number): void {
-    this.room(9);
-    this.buf[this.at] = Tag.Number;
-    this.view.setFloat64(this.at + 1, n, true);
-    this.at += 9;
-    this.inRow++;
+    this.float64(Tag.Number, n);
   }
 
   text(s: string): void {
@@ -74,11 +70,7 @@ export class RowPacker {
 
   /** A datetime as milliseconds since the epoch; the store keeps it as `YYYY-MM-DDTHH:MM:SS.mmmZ`. */
   epochMs(ms: number): void {
-    this.room(9);
-    this.buf[this.at] = Tag.EpochMs;
-    this.view.setFloat64(this.at + 1, ms, true);
-    this.at += 9;
-    this.inRow++;
+    this.float64(Tag.EpochMs, ms);
   }
 
   /** An integer past 2^53, kept exact. */
@@ -119,6 +111,14 @@ export class RowPacker {
     this.at = 0;
     this.rows = 0;
     return batch;
+  }
+
+  private float64(tag: Tag, n: number): void {
+    this.room(9);
+    this.buf[this.at] = tag;
+    this.view.setFloat64(this.at + 1, n, true);
+    this.at += 9;
+    this.inRow++;
   }
 
   private lengthPrefixed(tag: Tag, s: string, lower = false): void {
