@@ -34,9 +34,14 @@ const INITIAL_BYTES = 256 * 1024;
 /** Up to this length, ASCII text is copied by a loop here rather than by Buffer#write. */
 const SHORT_TEXT = 64;
 
-/** Writes values row by row into a growing buffer; `take` hands the batch over and starts the next. */
+/**
+ * Writes values row by row into a growing buffer; `take` hands the batch over
+ * and starts the next. A buffer is only allocated for a value to write, at
+ * the size the last batch needed, so a small result never holds a large one.
+ */
 export class RowPacker {
-  private buf = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+  private buf = Buffer.allocUnsafeSlow(0);
+  private nextSize = INITIAL_BYTES;
   /** The same bytes: DataView writes of doubles compile to a store, Buffer#writeDoubleLE does not always. */
   private view = new DataView(this.buf.buffer);
   private at = 0;
@@ -106,7 +111,8 @@ export class RowPacker {
   take(): PackedRows {
     if (this.inRow !== 0) throw new Error('a packed batch cannot end inside a row');
     const batch: PackedRows = { buffer: this.buf.buffer as ArrayBuffer, bytes: this.at, rows: this.rows, width: this.width };
-    this.buf = Buffer.allocUnsafeSlow(Math.max(INITIAL_BYTES, nextPowerOfTwo(this.at)));
+    this.nextSize = Math.max(INITIAL_BYTES, nextPowerOfTwo(this.at));
+    this.buf = Buffer.allocUnsafeSlow(0);
     this.view = new DataView(this.buf.buffer);
     this.at = 0;
     this.rows = 0;
@@ -158,7 +164,7 @@ export class RowPacker {
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafeSlow(nextPowerOfTwo(this.at + n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.nextSize, nextPowerOfTwo(this.at + n)));
     this.buf.copy(next, 0, 0, this.at);
     this.buf = next;
     this.view = new DataView(next.buffer);

@@ -106,15 +106,13 @@ export class ResultWriter {
 
   /** Waits until every batch given is committed, the result being complete (the writer thread is let go); rejects if one could not be. */
   async flushed(): Promise<void> {
-    while (this.inFlight.size) await Promise.all(this.inFlight);
-    this.releaseThread();
+    await this.settled();
     if (this.failure) throw this.failure;
   }
 
   /** Removes whatever was written: a failed run keeps no partial result. Waits for batches still being stored first. */
   async discard(): Promise<void> {
-    while (this.inFlight.size) await Promise.all(this.inFlight);
-    this.releaseThread();
+    await this.settled();
     this.thread?.forget(resultsTableName(this.runId));
     discardResults(this.db, this.runId);
   }
@@ -122,6 +120,12 @@ export class ResultWriter {
   /** Resolves once the writer thread asked for by a large batch is taking batches: true, or false when there is none. */
   threadStarted(): Promise<boolean> {
     return this.threadStart ?? Promise.resolve(false);
+  }
+
+  /** Every batch given has been stored or has failed; the writer thread is let go. */
+  private async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.all(this.inFlight);
+    this.releaseThread();
   }
 
   private startThread(): void {

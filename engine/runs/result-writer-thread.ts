@@ -35,22 +35,23 @@ function insertFor(table: string, width: number): GroupedInsert {
   return insert;
 }
 
+/** A statement prepared for a table that was dropped is useless now. */
+function forget(table: string): void {
+  for (const key of [...inserts.keys()]) if (key.startsWith(`${table}\0`)) inserts.delete(key);
+}
+
 const write = db.transaction((request: Extract<WriterRequest, { kind: 'write' }>) => {
   insertPackedRows(insertFor(request.table, request.batch.width), request.batch);
 });
 
 port.on('message', (request: WriterRequest) => {
   let reply: WriterReply;
-  if (request.kind === 'forget') {
-    for (const key of [...inserts.keys()]) if (key.startsWith(`${request.table}\0`)) inserts.delete(key);
-    return;
-  }
+  if (request.kind === 'forget') return forget(request.table);
   try {
     write(request);
     reply = { id: request.id, rows: request.batch.rows };
   } catch (err) {
-    // A statement prepared for a table that was dropped since is useless now.
-    for (const key of [...inserts.keys()]) if (key.startsWith(`${request.table}\0`)) inserts.delete(key);
+    forget(request.table);
     reply = { id: request.id, error: err instanceof Error ? err.message : String(err) };
   }
   port.postMessage(reply);

@@ -43,7 +43,6 @@ export class WriterThread {
       this.worker.once('error', reject);
     });
     this.ready.then(() => void (this.isReady = !this.failure), () => undefined);
-    this.ready.catch(() => undefined);
     this.worker.on('message', (m: WriterReply) => this.settle(m));
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', () => this.fail(new Error('the writer thread stopped')));
@@ -167,8 +166,7 @@ function startWorker(file: string): Worker {
   const entry = new URL('./result-writer-thread.ts', here).href;
   const bootstrap = `
     const { workerData } = require('node:worker_threads');
-    import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); })
-      .catch((err) => { throw err; });
+    import(workerData.tsx).then(({ register }) => { register(); return import(workerData.entry); });
   `;
   return new Worker(bootstrap, { eval: true, workerData: { file, tsx: tsxEsmApi(), entry } });
 }

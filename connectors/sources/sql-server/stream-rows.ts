@@ -27,8 +27,8 @@ export interface StreamOptions {
 export function streamRows(request: sql.Request, text: string, sink: ResultSink, options: StreamOptions): Promise<void> {
   const { batchRows, signal } = options;
   return new Promise<void>((resolve, reject) => {
-    let packings: Packing[] | null = null;
-    let filling: RowPacker | null = null;
+    /** The first result set's batch being filled and how its columns pack; null before it starts and once done. */
+    let filling: { packer: RowPacker; packings: Packing[] } | null = null;
     let resultSets = 0;
     const full: PackedRows[] = [];
     let writing = false;
@@ -73,8 +73,7 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
       resultSets++;
       if (resultSets === 1) {
         const mapped = resultColumns(columns);
-        packings = mapped.packings;
-        filling = new RowPacker(packings.length);
+        filling = { packer: new RowPacker(mapped.packings.length), packings: mapped.packings };
         try {
           sink.setColumns(mapped.columns);
         } catch (err) {
@@ -88,16 +87,17 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
 
     request.on('row', (row: unknown[]) => {
       // Rows of later result sets, or anything after a failure or cancel, are not stored.
-      if (resultSets !== 1 || !packings || !filling || failure || signal.aborted) return;
+      if (resultSets !== 1 || !filling || failure || signal.aborted) return;
+      const { packer, packings } = filling;
       try {
-        packRow(filling, row, packings);
+        packRow(packer, row, packings);
       } catch (err) {
         failure ??= err;
         request.cancel();
         return;
       }
-      if (filling.rows >= batchRows || filling.bytes >= BATCH_BYTES) {
-        full.push(filling.take());
+      if (packer.rows >= batchRows || packer.bytes >= BATCH_BYTES) {
+        full.push(packer.take());
         void drain();
       }
     });
@@ -108,7 +108,7 @@ export function streamRows(request: sql.Request, text: string, sink: ResultSink,
 
     request.on('done', () => {
       finished = true;
-      if (filling?.rows && !failure && !signal.aborted) full.push(filling.take());
+      if (filling?.packer.rows && !failure && !signal.aborted) full.push(filling.packer.take());
       filling = null;
       if (full.length && !failure && !signal.aborted) void drain();
       else settle();
