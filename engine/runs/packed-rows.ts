@@ -1,4 +1,5 @@
 import type { StoredValue } from '../types.js';
+import { isoOfEpochMs } from './iso-time.js';
 
 /**
  * A batch of result rows packed into one ArrayBuffer: the form a source hands
@@ -204,7 +205,7 @@ export function forEachPackedValue(batch: PackedRows, onValue: (v: StoredValue) 
         at += 8;
         break;
       case Tag.EpochMs:
-        onValue(isoOf(buf.readDoubleLE(at)));
+        onValue(isoOfEpochMs(buf.readDoubleLE(at)));
         at += 8;
         break;
       case Tag.AsciiText: {
@@ -245,9 +246,4 @@ export function unpackRows(batch: PackedRows): StoredValue[][] {
     }
   });
   return rows;
-}
-
-function isoOf(ms: number): string | null {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
