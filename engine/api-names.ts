@@ -9,7 +9,7 @@ export const apiMethodNames = [
   'runs.start', 'runs.cancel', 'runs.get', 'runs.list', 'runs.rows', 'runs.histogram',
   'connections.list', 'connections.get', 'connections.add', 'connections.remove', 'connections.test',
   'connections.secretStatus', 'connections.setSecret', 'connections.clearSecret', 'connections.cancelTest', 'connections.update',
-  'logs.import', 'logs.tables',
+  'logs.import', 'logs.cancel', 'logs.tables',
   'findings.list', 'findings.get', 'findings.ack', 'findings.close', 'findings.addNote',
   'deliveries.list', 'deliveries.retry',
   'sinks.list', 'sinks.add', 'sinks.remove', 'sinks.test',
@@ -20,7 +20,7 @@ export const apiMethodNames = [
   'enrichment.quota', 'enrichment.getSettings', 'enrichment.setSettings', 'enrichment.keys', 'enrichment.setKey', 'enrichment.clearKey',
 ] as const;
 
-export const apiEventNames = ['run.started', 'run.progress', 'run.finished', 'finding.created', 'finding.updated', 'delivery.status', 'schedule.status', 'enrichment.progress', 'enrichment.finished', 'export.progress', 'connection.signIn'] as const;
+export const apiEventNames = ['run.started', 'run.progress', 'run.finished', 'logs.progress', 'finding.created', 'finding.updated', 'delivery.status', 'schedule.status', 'enrichment.progress', 'enrichment.finished', 'export.progress', 'connection.signIn'] as const;
 
 export type ApiMethodName = (typeof apiMethodNames)[number];
 export type ApiEventName = (typeof apiEventNames)[number];

@@ -69,7 +69,10 @@ export const apiSchemas = {
     format: z.enum(['csv', 'tsv', 'jsonl', 'json']).optional(),
     delimiter: z.string().length(1).optional(),
     replace: z.boolean().optional(),
+    /** Chosen by the caller so it can follow `logs.progress` and call `logs.cancel` while the import runs. */
+    importId: z.string().min(1).max(100).optional(),
   }),
+  'logs.cancel': z.object({ importId: z.string().min(1).max(100) }),
   'logs.tables': z.object({ connection: z.string().optional() }).default({}),
   ...findingApiSchemas,
   ...scheduleApiSchemas,
@@ -80,6 +83,13 @@ export const apiSchemas = {
 export type ApiMethod = keyof typeof apiSchemas;
 export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
 export type ApiParsedArgs<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
+
+export interface LogImportProgressEvent {
+  importId: string;
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+}
 
 export interface AppInfo {
   version: string;
@@ -111,6 +121,8 @@ export interface ApiResults extends FindingApiResults, ScheduleApiResults, Repor
   'runs.histogram': Histogram;
   'connections.list': Connection[];
   'logs.import': LogImportResult & { connection: string };
+  /** False when no import of that id is running (it finished, or never started). */
+  'logs.cancel': { cancelled: boolean };
   'logs.tables': LocalTableInfo[];
 }
 
@@ -119,6 +131,8 @@ export interface ApiEvents extends EnrichmentApiEvents, ReportApiEvents {
   'run.started': { runId: number; huntId: string };
   'run.progress': { runId: number; rows: number };
   'run.finished': Run;
+  /** An import with an `importId` on its way: rows inserted so far, bytes of the file read of its size (compressed, for .gz). */
+  'logs.progress': LogImportProgressEvent;
   'schedule.status': SchedulerStatus;
   'finding.created': Finding;
   'finding.updated': FindingUpdatedEvent;

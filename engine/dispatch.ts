@@ -5,6 +5,7 @@ import { formatZodError } from './validation.js';
 import { huntHandlers } from './handlers/hunts.js';
 import { runHandlers } from './handlers/runs.js';
 import { miscHandlers } from './handlers/misc.js';
+import { logHandlers } from './handlers/logs.js';
 import { findingHandlers } from './handlers/findings.js';
 import { scheduleHandlers } from './handlers/schedules.js';
 import { reportHandlers } from './handlers/reports.js';
@@ -19,7 +20,7 @@ export interface ApiError {
 
 export type Dispatch = (method: string, args: unknown) => Promise<unknown>;
 
-const handlers = { ...huntHandlers, ...runHandlers, ...miscHandlers, ...findingHandlers, ...scheduleHandlers, ...reportHandlers, ...connectionApiHandlers, ...enrichmentHandlers } as Record<ApiMethod, (e: Engine, a: unknown) => unknown>;
+const handlers = { ...huntHandlers, ...runHandlers, ...miscHandlers, ...logHandlers, ...findingHandlers, ...scheduleHandlers, ...reportHandlers, ...connectionApiHandlers, ...enrichmentHandlers } as Record<ApiMethod, (e: Engine, a: unknown) => unknown>;
 
 /**
  * The single entry point of every transport: checks the method exists,

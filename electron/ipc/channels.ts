@@ -12,11 +12,19 @@ export interface SavePathRequest {
   extensions: string[];
 }
 
+export interface OpenPathRequest {
+  title: string;
+  /** What the dialog offers to pick, e.g. [{ name: 'Logs', extensions: ['csv', 'gz'] }]; '*' is any file. */
+  filters: Array<{ name: string; extensions: string[] }>;
+}
+
 export interface DesktopApi {
   /** Opens an http(s) link in the user's browser; false if the link was refused. */
   openLink(url: string): Promise<boolean>;
   /** Asks the user where to save a file; null when they cancel. */
   chooseSavePath(request: SavePathRequest): Promise<string | null>;
+  /** Asks the user for one existing file to read (a log export to import); null when they cancel. */
+  chooseOpenPath(request: OpenPathRequest): Promise<string | null>;
   /** Native parts of the window (menus, scrollbars, title bar) follow the app's theme. */
   setTheme(theme: Theme): Promise<void>;
 }
@@ -25,6 +33,7 @@ export interface DesktopApi {
 export const desktopChannels = {
   openLink: 'desktop:open-link',
   chooseSavePath: 'desktop:choose-save-path',
+  chooseOpenPath: 'desktop:choose-open-path',
   setTheme: 'desktop:set-theme',
 } as const satisfies Record<keyof DesktopApi, string>;
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { handleDesktop, type IpcMainLike, type SenderPolicy } from './typed-ipc.js';
-import type { SavePathRequest, Theme } from './channels.js';
+import type { OpenPathRequest, SavePathRequest, Theme } from './channels.js';
 import { safeOpenExternal, type ShellLike } from '../security/open-external.js';
 
 export interface DesktopServices {
@@ -10,6 +10,11 @@ export interface DesktopServices {
   showSaveDialog(options: { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> }): Promise<{
     canceled: boolean;
     filePath?: string;
+  }>;
+  /** Electron's dialog.showOpenDialog. */
+  showOpenDialog(options: { title: string; filters: Array<{ name: string; extensions: string[] }>; properties: Array<'openFile'> }): Promise<{
+    canceled: boolean;
+    filePaths: string[];
   }>;
   documentsDir: string;
   setThemeSource(theme: Theme): void;
@@ -22,6 +27,14 @@ const saveArgs = z.tuple([
     defaultName: z.string().max(255),
     extensions: z.array(z.string().regex(/^[A-Za-z0-9]{1,10}$/)).max(10),
   }),
+]);
+const openArgs = z.tuple([
+  z.object({
+    title: z.string().max(200),
+    filters: z
+      .array(z.object({ name: z.string().max(100), extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9]{1,10})$/)).min(1).max(20) }))
+      .max(10),
+  }).strict(), // the page picks the title and filters only, never dialog properties (folders, several files)
 ]);
 const themeArgs = z.tuple([z.enum(['dark', 'light', 'system'])]);
 
@@ -37,6 +50,11 @@ export function registerDesktopHandlers(ipcMain: IpcMainLike, policy: SenderPoli
       filters: req.extensions.length ? [{ name: req.extensions.join(', ').toUpperCase(), extensions: req.extensions }] : [],
     });
     return result.canceled || !result.filePath ? null : result.filePath;
+  });
+  handleDesktop(ipcMain, policy, 'chooseOpenPath', (a) => openArgs.parse(a) as [OpenPathRequest], async (req) => {
+    // One existing file, never a folder or several: the page learns only the path the user picked.
+    const result = await services.showOpenDialog({ title: req.title, filters: req.filters, properties: ['openFile'] });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
   });
   handleDesktop(ipcMain, policy, 'setTheme', (a) => themeArgs.parse(a), (theme) => services.setThemeSource(theme));
 }

@@ -43,7 +43,7 @@ export interface DesktopDeps {
   appScheme: { scheme: string; privileges: object };
   session: () => SessionLike;
   shell: ShellLike & { openPath(path: string): Promise<string> };
-  dialog: { showSaveDialog: DesktopServices['showSaveDialog']; showErrorBox(title: string, content: string): void };
+  dialog: { showSaveDialog: DesktopServices['showSaveDialog']; showOpenDialog: DesktopServices['showOpenDialog']; showErrorBox(title: string, content: string): void };
   setThemeSource: DesktopServices['setThemeSource'];
   setApplicationMenu(template: MenuItemConstructorOptions[]): void;
   createTray: () => TrayLike;
@@ -156,6 +156,7 @@ export function startDesktop(deps: DesktopDeps): { quitting(): boolean } | null 
     registerDesktopHandlers(deps.ipcMain, { isAppWindow: (id) => appWindows.has(id), isAppUrl }, {
       shell: deps.shell,
       showSaveDialog: deps.dialog.showSaveDialog,
+      showOpenDialog: deps.dialog.showOpenDialog,
       documentsDir: app.getPath('documents'),
       setThemeSource: deps.setThemeSource,
     });

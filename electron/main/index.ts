@@ -24,6 +24,7 @@ startDesktop({
   shell,
   dialog: {
     showSaveDialog: (options) => dialog.showSaveDialog(options),
+    showOpenDialog: (options) => dialog.showOpenDialog(options),
     showErrorBox: (title, content) => dialog.showErrorBox(title, content),
   },
   setThemeSource: (theme) => (nativeTheme.themeSource = theme),

@@ -1,8 +1,8 @@
 /**
  * Exposes exactly one object, `window.quarry`: the engine API as named methods
  * plus `on(event, listener)` returning an unsubscribe function, and
- * `quarry.desktop`, the three named things only the shell can do (open a link
- * in the browser, a save dialog, the native theme). The engine's MessagePort
+ * `quarry.desktop`, the four named things only the shell can do (open a link
+ * in the browser, a save dialog, an open-file dialog, the native theme). The engine's MessagePort
  * arrives from main on every page load; calls made before it arrives are
  * queued. No ipcRenderer and no generic invoke reach the page.
  */
@@ -36,6 +36,7 @@ ipcRenderer.on(enginePortChannel, (event) => {
 const desktop: DesktopApi = {
   openLink: (url) => ipcRenderer.invoke(desktopChannels.openLink, String(url)),
   chooseSavePath: (request) => ipcRenderer.invoke(desktopChannels.chooseSavePath, request),
+  chooseOpenPath: (request) => ipcRenderer.invoke(desktopChannels.chooseOpenPath, request),
   setTheme: (theme) => ipcRenderer.invoke(desktopChannels.setTheme, theme),
 };
 

@@ -14,7 +14,7 @@ describe('what the page can reach', () => {
       for (const [k, v] of Object.entries(q)) out[k] = typeof v === 'function' ? ['()'] : Object.keys(v as object).sort();
       return { out, frozen: Object.isFrozen(q), require: typeof (window as unknown as { require?: unknown }).require, process: typeof (window as unknown as { process?: unknown }).process };
     });
-    const expected: Record<string, string[]> = { on: ['()'], desktop: ['chooseSavePath', 'openLink', 'setTheme'] };
+    const expected: Record<string, string[]> = { on: ['()'], desktop: ['chooseOpenPath', 'chooseSavePath', 'openLink', 'setTheme'] };
     for (const m of apiMethodNames) (expected[m.split('.')[0]!] ??= []).push(m.split('.')[1]!);
     for (const k of Object.keys(expected)) expected[k]!.sort();
     expect(shape.out).toEqual(expected);

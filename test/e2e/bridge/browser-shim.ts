@@ -6,7 +6,7 @@
  */
 import { createPortClient } from '../../../engine/transport/client-port.js';
 import type { RequestMessage, ServerMessage } from '../../../engine/transport/protocol.js';
-import type { DesktopApi, SavePathRequest } from '../../../electron/ipc/channels.js';
+import type { DesktopApi, OpenPathRequest, SavePathRequest } from '../../../electron/ipc/channels.js';
 import type { QuarryClient } from '../../../engine/client.js';
 
 interface BridgeConfig {
@@ -20,6 +20,8 @@ declare global {
     __QUARRY_BRIDGE__: BridgeConfig;
     quarry: QuarryClient & { desktop: DesktopApi };
     __quarryDesktopCalls: Array<{ method: string; arg: unknown }>;
+    /** What the next chooseOpenPath returns, as if the user picked that file; unset is a cancelled dialog. */
+    __quarryOpenPath?: string | null;
   }
 }
 
@@ -49,6 +51,10 @@ const desktop: DesktopApi = {
   chooseSavePath: async (req: SavePathRequest) => {
     record('chooseSavePath', req);
     return `${config.saveDir}/${req.defaultName}`;
+  },
+  chooseOpenPath: async (req: OpenPathRequest) => {
+    record('chooseOpenPath', req);
+    return window.__quarryOpenPath ?? null;
   },
   setTheme: async (theme) => record('setTheme', theme),
 };

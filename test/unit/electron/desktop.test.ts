@@ -65,7 +65,7 @@ function fakeDeps(opts: { gotLock?: boolean; trayFails?: boolean } = {}) {
       webRequest: { onBeforeRequest: vi.fn(), onHeadersReceived: vi.fn() },
     }),
     shell: { openExternal: vi.fn(async () => {}), openPath: vi.fn(async () => '') },
-    dialog: { showSaveDialog: vi.fn(), showErrorBox: vi.fn() },
+    dialog: { showSaveDialog: vi.fn(), showOpenDialog: vi.fn(), showErrorBox: vi.fn() },
     setThemeSource: vi.fn(),
     setApplicationMenu: (t: MenuItemConstructorOptions[]) => menus.push(t),
     createTray: () => {

@@ -8,6 +8,7 @@ const policy: SenderPolicy = {
   isAppWindow: (id) => id === APP_WINDOW,
   isAppUrl: (url) => url.startsWith('quarry://app/'),
 };
+const noOpenDialog = async () => ({ canceled: true, filePaths: [] });
 const topFrame = (url: string) => ({ url, parent: null });
 const event = (id: number, frame: IpcEventLike['senderFrame']): IpcEventLike => ({ sender: { id }, senderFrame: frame });
 
@@ -54,6 +55,7 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
     registerDesktopHandlers(ipcMain, policy, {
       shell: { openExternal: vi.fn(async () => {}) },
       showSaveDialog: vi.fn(async () => ({ canceled: true })),
+      showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })),
       documentsDir: '/home/h/Documents',
       setThemeSource,
     });
@@ -70,6 +72,7 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
     const services = {
       shell: { openExternal: vi.fn(async () => {}) },
       showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/tmp/x.html' })),
+      showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/tmp/x.csv'] })),
       documentsDir: '/docs',
       setThemeSource: vi.fn(),
     };
@@ -79,16 +82,44 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
     for (const channel of handlers.keys()) await expect(invoke(channel, untrusted, 'dark')).rejects.toThrow(UntrustedSenderError);
     expect(services.shell.openExternal).not.toHaveBeenCalled();
     expect(services.showSaveDialog).not.toHaveBeenCalled();
+    expect(services.showOpenDialog).not.toHaveBeenCalled();
     expect(services.setThemeSource).not.toHaveBeenCalled();
   });
 
   it('lets the page name the file, never the folder, in the save dialog', async () => {
     const { ipcMain, invoke } = fakeIpcMain();
     const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: '/docs/report.html' }));
-    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog, showOpenDialog: noOpenDialog, documentsDir: '/docs', setThemeSource: () => {} });
     const trusted = event(APP_WINDOW, topFrame('quarry://app/'));
     const chosen = await invoke(desktopChannels.chooseSavePath, trusted, { title: 'Export', defaultName: '../../etc/passwd', extensions: ['html'] });
     expect(chosen).toBe('/docs/report.html');
     expect(showSaveDialog).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '/docs/.._.._etc_passwd' }));
+  });
+
+  it('asks for one existing file to open, with the filters the page asked for, and returns its path', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const showOpenDialog = vi.fn(async () => ({ canceled: false, filePaths: ['/home/h/Downloads/SigninLogs.csv.gz'] }));
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    const trusted = event(APP_WINDOW, topFrame('quarry://app/'));
+    const filters = [{ name: 'Logs', extensions: ['csv', 'jsonl', 'gz'] }, { name: 'All files', extensions: ['*'] }];
+    expect(await invoke(desktopChannels.chooseOpenPath, trusted, { title: 'Import logs', filters })).toBe('/home/h/Downloads/SigninLogs.csv.gz');
+    // openFile only: never a folder, never several files, whatever the page sends.
+    expect(showOpenDialog).toHaveBeenCalledWith({ title: 'Import logs', filters, properties: ['openFile'] });
+
+    showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    expect(await invoke(desktopChannels.chooseOpenPath, trusted, { title: 'Import logs', filters })).toBeNull();
+  });
+
+  it.each([
+    ['an extension with a dot or a path', { title: 'Open', filters: [{ name: 'Logs', extensions: ['../csv'] }] }],
+    ['a filter without extensions', { title: 'Open', filters: [{ name: 'Logs', extensions: [] }] }],
+    ['dialog properties of its own', { title: 'Open', filters: [], properties: ['openDirectory', 'multiSelections'] }],
+    ['no request', undefined],
+  ])('refuses an open request with %s before the dialog shows', async (_what, request) => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const showOpenDialog = vi.fn(async () => ({ canceled: false, filePaths: ['/etc/passwd'] }));
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    await expect(invoke(desktopChannels.chooseOpenPath, event(APP_WINDOW, topFrame('quarry://app/')), request)).rejects.toThrow();
+    expect(showOpenDialog).not.toHaveBeenCalled();
   });
 });

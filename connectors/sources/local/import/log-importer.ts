@@ -23,7 +23,10 @@ export interface LogImportOptions {
   replace?: boolean;
   /** How many records type inference looks at. */
   sampleSize?: number;
-  onProgress?: (rows: number, bytes: number) => void;
+  /** After each chunk read: rows inserted so far, and bytes of the file read (compressed, for .gz) of its size. */
+  onProgress?: (rows: number, bytesRead: number, totalBytes: number) => void;
+  /** Checked between chunks: an abort rolls the whole import back (a replaced table stays as it was). */
+  signal?: AbortSignal;
   now?: () => Date;
 }
 
@@ -59,24 +62,28 @@ export async function importLogFile(db: Database.Database, opts: LogImportOption
   const format = opts.format ?? detectFormat(opts.file);
   const target = new TableWriter(db, opts.table, opts.replace ?? false);
   const sampleSize = opts.sampleSize ?? 1000;
-  let bytes = 0;
+  const checkCancelled = (): void => {
+    if (opts.signal?.aborted) throw new QuarryError('cancelled', `import of ${path.basename(opts.file)} cancelled`);
+  };
+  checkCancelled();
 
   // A bigger page cache keeps one large import transaction from spilling pages to the WAL early.
   const cacheBefore = db.pragma('cache_size', { simple: true });
   db.pragma('cache_size = -131072');
   db.exec('BEGIN IMMEDIATE');
+  const stream = fs.createReadStream(opts.file, { highWaterMark: 1 << 20 });
   try {
     const reader = makeReader(format, opts.delimiter, target, sampleSize);
-    const stream = fs.createReadStream(opts.file, { highWaterMark: 1 << 20 });
     const input = /\.gz$/i.test(opts.file) ? stream.pipe(zlib.createGunzip()) : stream;
     input.setEncoding('utf8');
     let first = true;
     for await (const chunk of input as AsyncIterable<string>) {
-      bytes += chunk.length;
+      checkCancelled();
       reader.push(first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk);
       first = false;
-      opts.onProgress?.(target.rows, bytes);
+      opts.onProgress?.(target.rows, stream.bytesRead, stat.size);
     }
+    checkCancelled();
     reader.end();
     target.finish(path.basename(opts.file), (opts.now ?? (() => new Date()))());
     db.exec('COMMIT');
@@ -87,6 +94,7 @@ export async function importLogFile(db: Database.Database, opts: LogImportOption
     if (err instanceof QuarryError) throw err;
     throw new QuarryError('invalid_input', `${opts.file}: ${errorMessage(err)}`);
   } finally {
+    stream.destroy(); // a failed or cancelled .gz import leaves the file open otherwise (pipe does not close its source)
     db.pragma(`cache_size = ${Number(cacheBefore)}`);
   }
   return { file: opts.file, table: opts.table, format, rows: target.rows, created: target.created, columns: target.columnList() };
