@@ -114,7 +114,8 @@ export interface ApiResults extends FindingApiResults, ScheduleApiResults, Repor
   'hunts.importYaml': Hunt;
   'hunts.exportYaml': { yaml: string; fileName: string };
   'runs.start': { runId: number };
-  'runs.cancel': { cancelled: boolean };
+  /** `pending`: the run belongs to quarry daemon, which stops it within a few seconds. */
+  'runs.cancel': { cancelled: boolean; pending: boolean };
   'runs.get': Run;
   'runs.list': Run[];
   'runs.rows': RowsPage;

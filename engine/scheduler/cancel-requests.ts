@@ -15,6 +15,11 @@ export function runningScheduledRun(db: Db, huntId: string): number | null {
   return r?.runId ?? null;
 }
 
+/** Whether the scheduler started this run (the process that holds the scheduler lock runs it). */
+export function isScheduledRun(db: Db, runId: number): boolean {
+  return db.prepare('SELECT 1 FROM schedule_runs WHERE run_id = ?').get(runId) !== undefined;
+}
+
 export function requestCancel(db: Db, runId: number, now: Date): void {
   db.prepare('INSERT OR IGNORE INTO schedule_cancel_requests (run_id, requested_at) VALUES (?, ?)').run(runId, now.toISOString());
 }

@@ -3,6 +3,7 @@ import { createDispatcher } from '../../engine/dispatch.js';
 import { Engine } from '../../engine/engine.js';
 import { Scheduler } from '../../engine/scheduler/scheduler.js';
 import type { ScheduleView } from '../../engine/scheduler/views.js';
+import type { Source } from '../../connectors/sources/types.js';
 import { FakeTime } from '../integration/scheduler/fake-time.js';
 import { shot, useApp } from './helpers.js';
 
@@ -49,6 +50,39 @@ describe('scheduled hunts in the app', () => {
       await expect.poll(() => history.count()).toBe(2);
       expect(await history.first().textContent()).toMatch(/catch-up.*stood in for 2 missed.*catch-up capped by the maximum window: \S+ to \S+ was not queried/);
       await shot(page, 'schedules-daemon');
+    } finally {
+      await scheduler.stop();
+      daemon.close();
+    }
+  });
+});
+
+describe('a run that quarry daemon owns', () => {
+  it('is cancelled from its run view: the daemon stops it and the view shows it', async () => {
+    const { page, bridge } = await app.open({ seeded: true });
+    const call = createDispatcher(bridge.engine);
+    await call('schedules.set', { hunt: SPRAY_ID, every: '1h' });
+
+    // The daemon's source answers only when the run is cancelled: a query that takes its time.
+    const time = new FakeTime(new Date().toISOString());
+    const hanging: Source = {
+      run: (q) => new Promise((_, reject) => q.signal.addEventListener('abort', () => reject(q.signal.reason), { once: true })),
+      test: async () => 'never asked',
+      close: async () => undefined,
+    };
+    const daemon = await Engine.open({ dataDir: bridge.engine.dataDir, clock: time, sampleData: false, sources: { local: () => hanging } });
+    const scheduler = Scheduler.start(daemon, { kind: 'daemon', timers: time, maxJitterMs: 0, resyncMs: 6 * HOUR });
+    try {
+      await time.advance(0);
+      const [running] = (await call('schedules.history', { hunt: SPRAY_ID })) as Array<{ runId: number; status: string }>;
+      expect(running).toMatchObject({ status: 'running' });
+
+      await page.goto(page.url().replace(/#.*$/, '') + `#/runs/${running!.runId}`);
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Cancel requested: quarry daemon' }).first().waitFor();
+      await time.advance(2000); // the daemon looks for cancel requests every 2 s
+      await page.getByText('The run was cancelled').waitFor({ timeout: 10_000 });
+      await shot(page, 'run-cancelled-in-daemon');
     } finally {
       await scheduler.stop();
       daemon.close();

@@ -111,6 +111,21 @@ describe('scheduler: one run per hunt, a global limit, timeouts, jitter', () => 
     w.gate.hold = false;
     await w.time.advance(hours(1));
     expect(w.gate.calls[2]!.window).toEqual({ start: '2026-03-06T16:00:00.000Z', end: '2026-03-06T19:00:00.000Z' });
+
+    // The run view cancels by run id: the same request, for the daemon's run; a run that ended has nothing to cancel.
+    w.gate.hold = true;
+    await w.time.advance(hours(1));
+    const [fourth] = await w.api.schedules.history({ hunt: 'h1' });
+    expect(fourth).toMatchObject({ status: 'running' });
+    expect(await clientOf(cli.engine).runs.cancel({ runId: fourth!.runId })).toEqual({ cancelled: false, pending: true });
+    await w.time.advance(2000);
+    expect(w.gate.calls[3]!.signal.aborted).toBe(true);
+    expect((await w.api.schedules.history({ hunt: 'h1' }))[0]).toMatchObject({ runId: fourth!.runId, status: 'cancelled' });
+    expect(await clientOf(cli.engine).runs.cancel({ runId: fourth!.runId })).toEqual({ cancelled: false, pending: false });
+    // A run started by hand in the other process has no scheduler to ask: the error says where to stop it.
+    const { runId: manual } = await w.api.runs.start({ hunt: 'h1' });
+    await expect(clientOf(cli.engine).runs.cancel({ runId: manual })).rejects.toThrowError(`run ${manual} of "Hunt h1" runs in another Quarry process`);
+    expect(await w.api.runs.cancel({ runId: manual })).toEqual({ cancelled: true, pending: false });
   });
 
   it('spreads a hundred hourly hunts over the first minute, each hunt at the same offset every hour', async () => {
