@@ -214,15 +214,24 @@ describe('connections in the app', () => {
     await expect.poll(() => page.evaluate(() => window.__quarryDesktopCalls)).toContainEqual({ method: 'openLink', arg: `${fakes.entra.url}/devicelogin` });
     await shot(page, 'connections-device-code');
 
-    // Hidden, the sign-in goes on; Cancel stops the test, and with it the sign-in.
+    // Hidden, the sign-in goes on, and a button in the corner brings the code back.
     await prompt.getByRole('button', { name: 'Hide' }).click();
     await prompt.waitFor({ state: 'detached' });
+    const reopen = page.getByTestId('sign-in-reopen');
+    expect(await reopen.textContent()).toContain('Sign in for sentinel-me');
+    await reopen.click();
+    expect(await prompt.getByTestId('sign-in-code').textContent()).toBe(waiting.userCode);
+    await prompt.getByRole('button', { name: 'Hide' }).click();
+    await prompt.waitFor({ state: 'detached' });
+
+    // Cancel stops the test, and with it the sign-in: the corner button goes too.
     const result = page.getByTestId('connection-test-result');
     expect(await result.getAttribute('data-status')).toBe('testing');
     await page.getByTestId('cancel-connection-test').click();
     await expect.poll(() => result.getAttribute('data-status'), { timeout: 20_000 }).toBe('cancelled');
     expect(await result.textContent()).toContain('Test cancelled');
     expect(signIns.at(-1)).toEqual({ state: 'finished', connection: 'sentinel-me', signedIn: false });
+    await reopen.waitFor({ state: 'detached' });
 
     // Edit: another application id; the hunter signs in this time, and the dialog goes by itself.
     await page.getByTestId('edit-connection').click();
