@@ -66,7 +66,7 @@ describe('quarry CLI', () => {
     const yaml = await q('hunts', 'export', 'Failed logons');
     expect(yaml.stdout).toContain('id: aaaaaaaa-0000-0000-0000-000000000001');
     expect(yaml.stdout).toContain('relevantTechniques:\n  - T1110');
-  });
+  }, 90_000); // eleven CLI processes, each starting Node and tsx: on two busy cores one can take several seconds
 
   it('fails with a clear message and a non-zero exit code on bad input', async () => {
     const { data, dir } = fixture();
