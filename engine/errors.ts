@@ -6,6 +6,8 @@ export type QuarryErrorCode =
   | 'connection_failed'
   | 'cancelled'
   | 'conflict'
+  /** A window asked for something only the user may choose (a file path not picked in a dialog). */
+  | 'forbidden'
   | 'internal';
 
 export class QuarryError extends Error {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { handleDesktop, type IpcMainLike, type SenderPolicy } from './typed-ipc.js';
 import type { OpenPathRequest, SavePathRequest, Theme } from './channels.js';
 import { safeOpenExternal, type ShellLike } from '../security/open-external.js';
+import type { PathAccess } from '../../engine/transport/path-grants.js';
 
 export interface DesktopServices {
   shell: ShellLike;
@@ -17,6 +18,8 @@ export interface DesktopServices {
     filePaths: string[];
   }>;
   documentsDir: string;
+  /** Tells the engine the user picked this path; resolves once it will accept it from a window. */
+  grantPath(path: string, access: PathAccess): Promise<void>;
   setThemeSource(theme: Theme): void;
 }
 
@@ -49,12 +52,18 @@ export function registerDesktopHandlers(ipcMain: IpcMainLike, policy: SenderPoli
       defaultPath: path.join(services.documentsDir, name),
       filters: req.extensions.length ? [{ name: req.extensions.join(', ').toUpperCase(), extensions: req.extensions }] : [],
     });
-    return result.canceled || !result.filePath ? null : result.filePath;
+    if (result.canceled || !result.filePath) return null;
+    // Granted before the page learns the path, so its export call finds the grant in place.
+    await services.grantPath(result.filePath, 'write');
+    return result.filePath;
   });
   handleDesktop(ipcMain, policy, 'chooseOpenPath', (a) => openArgs.parse(a) as [OpenPathRequest], async (req) => {
     // One existing file, never a folder or several: the page learns only the path the user picked.
     const result = await services.showOpenDialog({ title: req.title, filters: req.filters, properties: ['openFile'] });
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    const picked = result.canceled ? undefined : result.filePaths[0];
+    if (!picked) return null;
+    await services.grantPath(picked, 'read');
+    return picked;
   });
   handleDesktop(ipcMain, policy, 'setTheme', (a) => themeArgs.parse(a), (theme) => services.setThemeSource(theme));
 }

@@ -158,6 +158,7 @@ export function startDesktop(deps: DesktopDeps): { quitting(): boolean } | null 
       showSaveDialog: deps.dialog.showSaveDialog,
       showOpenDialog: deps.dialog.showOpenDialog,
       documentsDir: app.getPath('documents'),
+      grantPath: (file, access) => engine.grantPath(file, access),
       setThemeSource: deps.setThemeSource,
     });
     const report = (message: string): void => deps.notify.show('Quarry', message, showWindow);

@@ -4,6 +4,8 @@ import { apiEventNames, apiMethodNames } from '../../engine/api-names.js';
 import type { RequestMessage, ServerMessage } from '../../engine/transport/protocol.js';
 import { enginePortChannel } from '../ipc/channels.js';
 import type { PrintRequest } from '../engine-host/pdf-bridge.js';
+import type { PathAccess } from '../../engine/transport/path-grants.js';
+import { pathGrantRequests } from './path-grant-requests.js';
 
 const isPrintRequest = (msg: unknown): msg is PrintRequest =>
   typeof msg === 'object' && msg !== null && (msg as PrintRequest).type === 'print-pdf' && typeof (msg as PrintRequest).html === 'string';
@@ -55,6 +57,7 @@ export class EngineHost {
   private call_: ((method: string, args?: unknown) => Promise<unknown>) | null = null;
   private stopping = false;
   private readonly crashes: number[] = [];
+  private readonly grants = pathGrantRequests();
 
   constructor(
     private readonly deps: EngineDeps,
@@ -66,7 +69,7 @@ export class EngineHost {
     this.child = child;
     child.on('exit', (code) => this.onExit(child, code));
     child.on('message', (msg) => {
-      if (!isPrintRequest(msg)) return;
+      if (this.grants.receive(msg) || !isPrintRequest(msg)) return;
       this.opts.printPdf(msg.html).then(
         (data) => child.postMessage({ type: 'pdf', id: msg.id, data }),
         (err: unknown) => child.postMessage({ type: 'pdf', id: msg.id, error: err instanceof Error ? err.message : String(err) }),
@@ -92,6 +95,16 @@ export class EngineHost {
     const { port1, port2 } = this.deps.createChannel();
     this.child.postMessage({ type: 'connect' }, [port1]);
     page.postMessage(enginePortChannel, null, [port2]);
+  }
+
+  /**
+   * Lets windows name a file the user just picked in a dialog (the engine refuses any other path from a window).
+   * Resolves once the engine has the grant: only then may the page learn the path.
+   */
+  grantPath(path: string, access: PathAccess): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.reject(new Error('the engine is not running'));
+    return this.grants.grant((msg) => child.postMessage(msg), path, access);
   }
 
   /** Whether this build's engine has an API method, for features that land in other issues (schedules, findings). */

@@ -20,14 +20,12 @@ async function openImportDialog(page: Page): Promise<ReturnType<Page['getByRole'
   return dialog;
 }
 
-/** What the shell's open dialog returns next, as if the user picked that file there. */
-const pickNext = (page: Page, file: string | null) => page.evaluate((f) => void (window.__quarryOpenPath = f), file);
 
 const toast = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text }).first().waitFor();
 
 describe('importing logs in the app', () => {
   it('imports a CSV of sign-ins into the local connection, lists the table and hunts it with SQL', async () => {
-    const { page, bridge } = await app.open({ sampleData: false });
+    const { page, pickFile, bridge } = await app.open({ sampleData: false });
     const call = createDispatcher(bridge.engine);
     await page.goto(page.url().replace(/#.*$/, '') + '#/connections');
     // The empty state offers the import, and still names the CLI for scripts.
@@ -42,11 +40,11 @@ describe('importing logs in the app', () => {
     expect(await dialog.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
 
     // Cancelling the shell's dialog changes nothing.
-    await pickNext(page, null);
+    pickFile(null);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     expect(await dialog.getByText('No file chosen').count()).toBe(1);
 
-    await pickNext(page, FIXTURE);
+    pickFile(FIXTURE);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     await expect.poll(() => dialog.getByTestId('import-file-name').textContent()).toBe('signin-logs.csv');
     const calls = await page.evaluate(() => window.__quarryDesktopCalls.filter((c) => c.method === 'chooseOpenPath').map((c) => c.arg));
@@ -91,14 +89,14 @@ describe('importing logs in the app', () => {
   });
 
   it('shows the importer’s file:line error inline and keeps the form; says an existing table is appended to unless replaced', async () => {
-    const { page, bridge, dataDir } = await app.open({ sampleData: false });
+    const { page, pickFile, bridge, dataDir } = await app.open({ sampleData: false });
     const call = createDispatcher(bridge.engine);
     await call('logs.import', { file: FIXTURE, table: 'SigninLogs' });
     const bad = path.join(dataDir, 'bad-signins.csv');
     fs.writeFileSync(bad, 'TimeGenerated,UserPrincipalName,IPAddress,ResultType\n2026-01-05T02:00:00Z,ana@contoso.com,203.0.113.7,50126\n2026-01-05T02:00:15Z,"bo@contoso.com,203.0.113.7\n');
 
     const dialog = await openImportDialog(page);
-    await pickNext(page, bad);
+    pickFile(bad);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     await dialog.getByLabel('Table name').fill('SigninLogs');
     // The importer appends to an existing table: the dialog says so before anything is written.
@@ -117,7 +115,7 @@ describe('importing logs in the app', () => {
     expect(await call('logs.tables', {})).toMatchObject([{ name: 'SigninLogs', rowCount: 8 }]);
 
     // Without Replace the same file appends, and the toast says so.
-    await pickNext(page, FIXTURE);
+    pickFile(FIXTURE);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     await dialog.getByLabel('Replace the table if it exists').uncheck();
     expect(await dialog.getByLabel('Table name').inputValue()).toBe('SigninLogs');
@@ -128,7 +126,7 @@ describe('importing logs in the app', () => {
   });
 
   it('shows rows imported while a large file streams in, and Esc cancels it leaving no table', async () => {
-    const { page, bridge, dataDir } = await app.open({ sampleData: false });
+    const { page, pickFile, bridge, dataDir } = await app.open({ sampleData: false });
     const call = createDispatcher(bridge.engine);
     const big = path.join(dataDir, 'big-signins.csv');
     const out = fs.openSync(big, 'w');
@@ -144,7 +142,7 @@ describe('importing logs in the app', () => {
     fs.closeSync(out);
 
     const dialog = await openImportDialog(page);
-    await pickNext(page, big);
+    pickFile(big);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     const progress = dialog.getByTestId('import-progress');
@@ -162,7 +160,7 @@ describe('importing logs in the app', () => {
   });
 
   it('takes a semicolon delimiter for a CSV and an explicit format for a file whose name does not say it', async () => {
-    const { page, bridge, dataDir } = await app.open({ sampleData: false });
+    const { page, pickFile, bridge, dataDir } = await app.open({ sampleData: false });
     const call = createDispatcher(bridge.engine);
     const semicolons = path.join(dataDir, 'firewall.csv');
     fs.writeFileSync(semicolons, 'ts;src;dst_port;action\n2026-01-05T02:00:00Z;203.0.113.7;3389;deny\n2026-01-05T02:00:01Z;203.0.113.7;445;deny\n');
@@ -170,14 +168,14 @@ describe('importing logs in the app', () => {
     fs.writeFileSync(jsonLines, '{"time":"2026-01-05T02:00:00Z","url":"http://evil.example/a","bytes":512}\n{"time":"2026-01-05T02:00:05Z","url":"http://evil.example/b","bytes":2048}\n');
 
     let dialog = await openImportDialog(page);
-    await pickNext(page, semicolons);
+    pickFile(semicolons);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     await dialog.getByLabel('Delimiter').selectOption({ label: 'Semicolon (;)' });
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await toast(page, 'Imported 2 rows into firewall.');
 
     dialog = await openImportDialog(page);
-    await pickNext(page, jsonLines);
+    pickFile(jsonLines);
     await dialog.getByRole('button', { name: 'Choose file…' }).click();
     expect(await dialog.getByLabel('Table name').inputValue()).toBe('proxy_export');
     await dialog.getByLabel('Format').selectOption({ label: 'JSON Lines' });

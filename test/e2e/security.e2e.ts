@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiEventNames, apiMethodNames } from '../../engine/api-names.js';
 import { useApp } from './helpers.js';
@@ -76,5 +78,44 @@ describe('what the page can reach', () => {
     });
     expect(foreign).toBe('403');
     expect(bridge.refused).toBe(before + 2);
+  });
+
+  it('the engine reads only files the user picked in the open dialog', async () => {
+    const { page, pickFile, dataDir } = await app.open({ sampleData: false });
+    // Any file the user can read, e.g. a key or a config: a compromised page must not turn it into a table.
+    const secret = path.join(dataDir, 'not-picked.csv');
+    fs.writeFileSync(secret, 'user,token\nalice,s3cret\n');
+    const importAs = (table: string, file: string) =>
+      page.evaluate(([t, f]) => window.quarry.logs.import({ file: f!, table: t! }).then((r) => `${r.rows} rows`, (e: Error) => e.message), [table, file]);
+    expect(await importAs('stolen', secret)).toBe(`[forbidden] logs.import: ${secret} was not chosen in a file dialog, so Quarry will not read it from a window (choose it again, or use the quarry CLI)`);
+    expect(await page.evaluate(() => window.quarry.logs.tables({}))).toEqual([]);
+
+    // The same file once the user picks it in the dialog (which is all the UI ever passes on).
+    pickFile(secret);
+    const picked = await page.evaluate(() => window.quarry.desktop.chooseOpenPath({ title: 'Import logs', filters: [] }));
+    expect(picked).toBe(secret);
+    expect(await importAs('picked', secret)).toBe('1 rows');
+    // A picked file grants itself only: its folder, or a path beside it, stays closed.
+    expect(await importAs('beside', path.join(dataDir, 'other.csv'))).toMatch(/^\[forbidden\] /);
+    expect(await importAs('parent', `${secret}/..`)).toMatch(/^\[forbidden\] /);
+  });
+
+  it('the engine writes an export only to the path the user picked in the save dialog, once', async () => {
+    const { page, dataDir, saveDir } = await app.open({ sampleData: false });
+    const range = { from: '2024-01-01T00:00:00Z', to: '2024-01-02T00:00:00Z' };
+    const exportTo = (file: string) =>
+      page.evaluate(([f, t]) => window.quarry.reports.export({ target: t as typeof range, format: 'html', path: f as string }).then((r) => r.path, (e: Error) => e.message), [file, range] as const);
+    const planted = path.join(dataDir, 'autostart.html');
+    expect(await exportTo(planted)).toMatch(/^\[forbidden\] reports\.export: .*autostart\.html was not chosen in a file dialog/);
+    expect(fs.existsSync(planted)).toBe(false);
+
+    const chosen = await page.evaluate(() => window.quarry.desktop.chooseSavePath({ title: 'Export', defaultName: 'period.html', extensions: ['html'] }));
+    expect(chosen).toBe(path.join(saveDir, 'period.html'));
+    expect(await exportTo(chosen!)).toBe(chosen);
+    expect(fs.readFileSync(chosen!, 'utf8')).toContain('<html');
+    // Used up: writing there again needs the user to choose it again.
+    fs.rmSync(chosen!);
+    expect(await exportTo(chosen!)).toMatch(/^\[forbidden\] /);
+    expect(fs.existsSync(chosen!)).toBe(false);
   });
 });

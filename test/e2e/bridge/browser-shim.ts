@@ -2,7 +2,9 @@
  * Runs in the page before the app (Playwright addInitScript): builds
  * `window.quarry` exactly as the preload does, from the same client code
  * (engine/transport/client-port.ts), but over the bridge's WebSocket instead
- * of a MessagePort. `desktop` methods are recorded so tests can check them.
+ * of a MessagePort. `desktop` methods are recorded so tests can check them;
+ * the file dialogs are answered on the Node side (dialogs.ts), which grants the
+ * engine each path before the page gets it, as main does.
  */
 import { createPortClient } from '../../../engine/transport/client-port.js';
 import type { RequestMessage, ServerMessage } from '../../../engine/transport/protocol.js';
@@ -12,7 +14,6 @@ import type { QuarryClient } from '../../../engine/client.js';
 interface BridgeConfig {
   socketUrl: string;
   token: string;
-  saveDir: string;
 }
 
 declare global {
@@ -20,8 +21,8 @@ declare global {
     __QUARRY_BRIDGE__: BridgeConfig;
     quarry: QuarryClient & { desktop: DesktopApi };
     __quarryDesktopCalls: Array<{ method: string; arg: unknown }>;
-    /** What the next chooseOpenPath returns, as if the user picked that file; unset is a cancelled dialog. */
-    __quarryOpenPath?: string | null;
+    /** The bridge's dialog stand-ins (Playwright exposeFunction), in main's place. */
+    __quarryDialog(method: 'chooseSavePath' | 'chooseOpenPath', req: SavePathRequest | OpenPathRequest): Promise<string | null>;
   }
 }
 
@@ -50,11 +51,11 @@ const desktop: DesktopApi = {
   },
   chooseSavePath: async (req: SavePathRequest) => {
     record('chooseSavePath', req);
-    return `${config.saveDir}/${req.defaultName}`;
+    return window.__quarryDialog('chooseSavePath', req);
   },
   chooseOpenPath: async (req: OpenPathRequest) => {
     record('chooseOpenPath', req);
-    return window.__quarryOpenPath ?? null;
+    return window.__quarryDialog('chooseOpenPath', req);
   },
   setTheme: async (theme) => record('setTheme', theme),
 };

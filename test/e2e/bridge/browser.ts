@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startBridge, type Bridge } from './server.js';
 import type { EngineOptions } from '../../../engine/engine.js';
 import { shimScript } from './shim-bundle.js';
+import { dialogStandIns } from './dialogs.js';
 
 /** Debian's Chromium; Playwright's own browsers are never downloaded. */
 export const CHROMIUM = process.env.QUARRY_CHROMIUM ?? '/usr/bin/chromium';
@@ -22,6 +23,8 @@ export interface App {
   page: Page;
   dataDir: string;
   saveDir: string;
+  /** What the open dialog returns next, as if the user picked that file there; null cancels it. */
+  pickFile(file: string | null): void;
   /** Console errors and uncaught exceptions of the page: a test fails if there are any it did not expect. */
   errors: string[];
   /** Declares console errors a test provokes on purpose (a CSP violation, a refused socket). */
@@ -57,7 +60,12 @@ export async function openApp(
   const record = (text: string): void => void (expected.some((re) => re.test(text)) || errors.push(text));
   page.on('console', (m) => m.type() === 'error' && record(m.text()));
   page.on('pageerror', (e) => record(e.message));
-  const config = { socketUrl: bridge.socketUrl, token: bridge.token, saveDir };
+  const dialogs = dialogStandIns(bridge, saveDir);
+  // The shim's chooseSavePath/chooseOpenPath call back here, as the preload's go to main over IPC.
+  await context.exposeFunction('__quarryDialog', (method: string, req: never) =>
+    method === 'chooseSavePath' ? dialogs.chooseSavePath(req) : method === 'chooseOpenPath' ? dialogs.chooseOpenPath(req) : Promise.reject(new Error(`no dialog ${method}`)),
+  );
+  const config = { socketUrl: bridge.socketUrl, token: bridge.token };
   await page.addInitScript({ content: `window.__QUARRY_BRIDGE__ = ${JSON.stringify(config)};\n${await shimScript()}` });
   await page.goto(bridge.url);
   return {
@@ -66,6 +74,7 @@ export async function openApp(
     page,
     dataDir,
     saveDir,
+    pickFile: dialogs.pickNext,
     errors,
     expectErrors: (pattern) => void expected.push(pattern),
     async close() {

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Engine, type EngineOptions } from '../../../engine/engine.js';
 import { createDispatcher } from '../../../engine/dispatch.js';
 import { serveClient } from '../../../engine/transport/serve.js';
+import { PathGrants, receivePathGrant, type PathAccess } from '../../../engine/transport/path-grants.js';
+import { guardPaths } from '../../../engine/transport/path-guard.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security.js';
 import { acceptWebSocket } from './ws-server.js';
 
@@ -21,6 +23,8 @@ export interface Bridge {
   engine: Engine;
   /** WebSocket connections refused for a bad token or origin (tests check this stays honest). */
   refused: number;
+  /** Main's part when a file dialog returns: the page may then name this path in engine calls. */
+  grantPath(path: string, access: PathAccess): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,14 +51,17 @@ const jsonReplacer = (_key: string, value: unknown): unknown => {
  * The end-to-end tests' stand-in for Electron: a real Engine on its own data
  * dir, the real renderer build over http on 127.0.0.1 (port 0, so tests run in
  * parallel), and the engine API on a WebSocket that needs a random token and
- * the page's own origin. Same dispatcher and serve code as the app; only the
- * wire differs.
+ * the page's own origin. Same dispatcher, path check and serve code as the
+ * app's engine host; only the wire differs.
  */
 export async function startBridge(opts: { dataDir: string } & Partial<EngineOptions>): Promise<Bridge> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`no renderer build in ${rendererDir}: run npx electron-vite build`);
   // Tests seed what they need (fixtures/seed.ts); the first-start sample data would change their counts.
   const engine = await Engine.open({ sampleData: false, ...opts });
-  const dispatch = createDispatcher(engine);
+  // As in electron/engine-host: the page may name only files granted by the dialog stand-ins (dialogs.ts).
+  const grants = new PathGrants();
+  const dispatch = guardPaths(createDispatcher(engine), grants);
+  let grantId = 0;
   const token = randomBytes(24).toString('hex');
   const state = { refused: 0 };
   const sockets = new Set<import('node:stream').Duplex>();
@@ -108,6 +115,10 @@ export async function startBridge(opts: { dataDir: string } & Partial<EngineOpti
     engine,
     get refused() {
       return state.refused;
+    },
+    async grantPath(file, access) {
+      // The engine host's own handling of main's message; in one process the grant is in place once this returns.
+      if (!receivePathGrant(grants, { type: 'grant-path', id: ++grantId, path: file, access })) throw new Error('the grant was not taken');
     },
     async close() {
       for (const s of sockets) s.destroy();

@@ -144,4 +144,30 @@ describe('the engine side of PDF printing', () => {
     await expect(a).rejects.toThrow('printer broke');
     await expect(bridge.print('never answered')).rejects.toThrow(/too long/);
   });
+
+  it('sends a path grant to the engine and resolves only when the engine acknowledges it', async () => {
+    const { host, children } = setup();
+    await expect(host.grantPath('/docs/r.html', 'write')).rejects.toThrow(/not running/);
+    host.start();
+    const child = children[0]!;
+    let done = false;
+    const granted = host.grantPath('/docs/r.html', 'write').then(() => (done = true));
+    const sent = child.messages.at(-1)!.message as { type: string; id: number; path: string; access: string };
+    expect(sent).toMatchObject({ type: 'grant-path', path: '/docs/r.html', access: 'write' });
+    child.emit('message', { type: 'path-granted', id: sent.id + 1 }); // another grant's answer
+    await Promise.resolve();
+    expect(done).toBe(false);
+    child.emit('message', { type: 'path-granted', id: sent.id });
+    await granted;
+    expect(done).toBe(true);
+  });
+
+  it('fails a grant the engine never acknowledges', async () => {
+    const { pathGrantRequests } = await import('../../../electron/main/path-grant-requests.js');
+    const grants = pathGrantRequests(20);
+    const sent: unknown[] = [];
+    await expect(grants.grant((m) => sent.push(m), '/x.csv', 'read')).rejects.toThrow(/did not take the chosen file/);
+    expect(sent).toHaveLength(1);
+    expect(grants.receive({ type: 'pdf', id: 1 })).toBe(false);
+  });
 });

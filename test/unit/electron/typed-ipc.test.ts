@@ -9,6 +9,7 @@ const policy: SenderPolicy = {
   isAppUrl: (url) => url.startsWith('quarry://app/'),
 };
 const noOpenDialog = async () => ({ canceled: true, filePaths: [] });
+const grantPath = async () => {};
 const topFrame = (url: string) => ({ url, parent: null });
 const event = (id: number, frame: IpcEventLike['senderFrame']): IpcEventLike => ({ sender: { id }, senderFrame: frame });
 
@@ -57,6 +58,7 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
       showSaveDialog: vi.fn(async () => ({ canceled: true })),
       showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })),
       documentsDir: '/home/h/Documents',
+      grantPath,
       setThemeSource,
     });
     const trusted = event(APP_WINDOW, topFrame('quarry://app/index.html'));
@@ -74,6 +76,7 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
       showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/tmp/x.html' })),
       showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/tmp/x.csv'] })),
       documentsDir: '/docs',
+      grantPath: vi.fn(grantPath),
       setThemeSource: vi.fn(),
     };
     registerDesktopHandlers(ipcMain, policy, services);
@@ -84,12 +87,13 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
     expect(services.showSaveDialog).not.toHaveBeenCalled();
     expect(services.showOpenDialog).not.toHaveBeenCalled();
     expect(services.setThemeSource).not.toHaveBeenCalled();
+    expect(services.grantPath).not.toHaveBeenCalled();
   });
 
   it('lets the page name the file, never the folder, in the save dialog', async () => {
     const { ipcMain, invoke } = fakeIpcMain();
     const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: '/docs/report.html' }));
-    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog, showOpenDialog: noOpenDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog, showOpenDialog: noOpenDialog, documentsDir: '/docs', grantPath, setThemeSource: () => {} });
     const trusted = event(APP_WINDOW, topFrame('quarry://app/'));
     const chosen = await invoke(desktopChannels.chooseSavePath, trusted, { title: 'Export', defaultName: '../../etc/passwd', extensions: ['html'] });
     expect(chosen).toBe('/docs/report.html');
@@ -99,7 +103,7 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
   it('asks for one existing file to open, with the filters the page asked for, and returns its path', async () => {
     const { ipcMain, invoke } = fakeIpcMain();
     const showOpenDialog = vi.fn(async () => ({ canceled: false, filePaths: ['/home/h/Downloads/SigninLogs.csv.gz'] }));
-    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', grantPath, setThemeSource: () => {} });
     const trusted = event(APP_WINDOW, topFrame('quarry://app/'));
     const filters = [{ name: 'Logs', extensions: ['csv', 'jsonl', 'gz'] }, { name: 'All files', extensions: ['*'] }];
     expect(await invoke(desktopChannels.chooseOpenPath, trusted, { title: 'Import logs', filters })).toBe('/home/h/Downloads/SigninLogs.csv.gz');
@@ -118,8 +122,71 @@ describe('handleDesktop, the one IPC registration wrapper', () => {
   ])('refuses an open request with %s before the dialog shows', async (_what, request) => {
     const { ipcMain, invoke } = fakeIpcMain();
     const showOpenDialog = vi.fn(async () => ({ canceled: false, filePaths: ['/etc/passwd'] }));
-    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', setThemeSource: () => {} });
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', grantPath, setThemeSource: () => {} });
     await expect(invoke(desktopChannels.chooseOpenPath, event(APP_WINDOW, topFrame('quarry://app/')), request)).rejects.toThrow();
     expect(showOpenDialog).not.toHaveBeenCalled();
+  });
+});
+
+describe('file dialogs grant the picked path to the engine', () => {
+  /** A grant main has sent but the engine has not yet acknowledged, so each test decides when it lands. */
+  function pendingGrants() {
+    const grants: Array<{ path: string; access: string; ack(): void; fail(e: Error): void }> = [];
+    const grantPath = vi.fn((path: string, access: string) => new Promise<void>((ack, fail) => grants.push({ path, access, ack, fail })));
+    return { grants, grantPath };
+  }
+  const settled = async <T>(p: Promise<T>): Promise<{ done: boolean }> => {
+    const state = { done: false };
+    void p.then(() => (state.done = true), () => (state.done = true));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    return state;
+  };
+  const trusted = event(APP_WINDOW, topFrame('quarry://app/'));
+
+  it('returns a saved-to path only once the engine holds a write grant for it', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const { grants, grantPath } = pendingGrants();
+    const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: '/docs/report.html' }));
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog, showOpenDialog: noOpenDialog, documentsDir: '/docs', grantPath, setThemeSource: () => {} });
+    const chosen = invoke(desktopChannels.chooseSavePath, trusted, { title: 'Export', defaultName: 'report.html', extensions: ['html'] });
+    expect((await settled(chosen)).done).toBe(false);
+    expect(grants.map((g) => [g.path, g.access])).toEqual([['/docs/report.html', 'write']]);
+    grants[0]!.ack();
+    await expect(chosen).resolves.toBe('/docs/report.html');
+  });
+
+  it('returns an opened path only once the engine holds a read grant for it, and fails if the grant does', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const { grants, grantPath } = pendingGrants();
+    const showOpenDialog = vi.fn(async () => ({ canceled: false, filePaths: ['/home/h/SigninLogs.csv'] }));
+    registerDesktopHandlers(ipcMain, policy, { shell: { openExternal: async () => {} }, showSaveDialog: vi.fn(), showOpenDialog, documentsDir: '/docs', grantPath, setThemeSource: () => {} });
+    const request = { title: 'Import logs', filters: [] };
+    const first = invoke(desktopChannels.chooseOpenPath, trusted, request);
+    expect((await settled(first)).done).toBe(false);
+    expect(grants.map((g) => [g.path, g.access])).toEqual([['/home/h/SigninLogs.csv', 'read']]);
+    grants[0]!.ack();
+    await expect(first).resolves.toBe('/home/h/SigninLogs.csv');
+
+    // An engine that never took the grant: the page gets an error, not a path the engine would refuse.
+    const second = invoke(desktopChannels.chooseOpenPath, trusted, request);
+    await settled(second);
+    grants[1]!.fail(new Error('the engine is not running'));
+    await expect(second).rejects.toThrow(/not running/);
+  });
+
+  it('grants nothing when the user cancels', async () => {
+    const { ipcMain, invoke } = fakeIpcMain();
+    const { grantPath } = pendingGrants();
+    registerDesktopHandlers(ipcMain, policy, {
+      shell: { openExternal: async () => {} },
+      showSaveDialog: vi.fn(async () => ({ canceled: true })),
+      showOpenDialog: noOpenDialog,
+      documentsDir: '/docs',
+      grantPath,
+      setThemeSource: () => {},
+    });
+    expect(await invoke(desktopChannels.chooseSavePath, trusted, { title: 'Export', defaultName: 'r.html', extensions: ['html'] })).toBeNull();
+    expect(await invoke(desktopChannels.chooseOpenPath, trusted, { title: 'Import logs', filters: [] })).toBeNull();
+    expect(grantPath).not.toHaveBeenCalled();
   });
 });
