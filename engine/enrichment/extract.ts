@@ -62,6 +62,18 @@ export class IndicatorScanner {
 
   /** Calls `found` with the id of each indicator occurrence in `text` (refanged first); a URL also reports its host. */
   scan(text: string, found: (id: number) => void): void {
+    if (text.length > SCAN_CHUNK) {
+      // A large text is scanned a piece at a time: one match() over megabytes makes an array of
+      // millions of strings that outlives the young generation, and collecting it costs more than the scan.
+      for (let start = 0; start < text.length; ) {
+        const end = chunkEnd(text, start + SCAN_CHUNK);
+        this.scanPiece(text.slice(start, end), found);
+        start = end;
+      }
+    } else this.scanPiece(text, found);
+  }
+
+  private scanPiece(text: string, found: (id: number) => void): void {
     if (!mayHoldIndicator(text)) return;
     // match() with /g returns just the matched strings in one native call: far cheaper than exec() per match.
     const candidates = text.match(CANDIDATES);
@@ -123,6 +135,26 @@ export class IndicatorScanner {
     }
     return classifyToken(raw, this.ctx);
   }
+}
+
+/** Characters per piece when a large text is scanned piece by piece. */
+const SCAN_CHUNK = 256 * 1024;
+const OPENING = [...'[({'].map((c) => c.charCodeAt(0));
+const CLOSING = [...')]}'].map((c) => c.charCodeAt(0));
+
+/**
+ * Where a piece that should end near `from` ends: just after a line break no
+ * candidate can span. A candidate holds whitespace only as the one optional
+ * space next to a defanged separator ("evil [.] com"), so a break with no
+ * bracket right before or after it ends every candidate, as the text's end would.
+ */
+function chunkEnd(text: string, from: number): number {
+  for (let at = text.indexOf('\n', from); at !== -1; at = text.indexOf('\n', at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    const after = text.charCodeAt(at + 1); // NaN past the end: no bracket
+    if (!OPENING.includes(after) && !CLOSING.includes(before)) return at + 1;
+  }
+  return text.length;
 }
 
 /** Shortest indicators: "a.co" (4) has a dot, "::1" a colon, a hash is 32 long; anything else cannot hold one. */

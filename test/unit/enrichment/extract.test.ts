@@ -163,3 +163,19 @@ describe('extractIndicators', () => {
     expect(values(extractIndicators('Visit XN--80AK6AA92E.COM or Evil-Site.NET'))).toEqual(['evil-site.net', 'xn--80ak6aa92e.com']);
   });
 });
+
+describe('extractIndicators on a large text', () => {
+  it('finds the same indicators piece by piece as in one go, also where a defanged separator touches a line break', () => {
+    // A line break next to a defanged separator is part of one candidate ("evil-1.com\n[.]x" as a whole): a
+    // piece must never end there, or "evil-1.com" would be found alone.
+    // Nearly every line break here is such a one, so a piece boundary lands next to many of them.
+    const records = Array.from({ length: 60 }, (_, i) => `see evil-${i}.com\n[.]x login from 203.0.113.${i} bad-${i} [.] net `).join('');
+    const block = `${records}\nquiet line\n`;
+    const once = extractIndicators(block, { includeSkipped: true });
+    expect(once.map((x) => x.value)).toEqual(expect.arrayContaining(['203.0.113.7', 'bad-7.net']));
+    const times = Math.ceil((1.5 * 2 ** 20) / block.length); // far past one scan piece
+    const large = extractIndicators(block.repeat(times), { includeSkipped: true });
+    const byValue = (xs: ExtractedIndicator[]) => Object.fromEntries(xs.map((x) => [`${x.type}:${x.value}`, x.count]));
+    expect(byValue(large)).toEqual(Object.fromEntries(Object.entries(byValue(once)).map(([k, n]) => [k, n * times])));
+  });
+});
