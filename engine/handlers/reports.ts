@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Engine } from '../engine.js';
 import type { ApiParsedArgs, ApiResults } from '../api.js';
 import { QuarryError } from '../errors.js';
+import { cancellableJobs, PROGRESS_EVERY_MS } from './cancellable-jobs.js';
 import type { ExportFormat, ReportTarget } from '../reports/model.js';
 import { defaultReportExtras } from '../reports/extras.js';
 import { exportToFile, renderText, textFormats, type ExportDeps, type ExportProgress, type TextFormat } from '../reports/export.js';
@@ -61,11 +62,8 @@ export async function withReportDeps<T>(engine: Engine, target: ReportTarget, fn
   }
 }
 
-/** Exports running under an id, per engine, so `reports.cancel` can stop them. */
-const running = new WeakMap<Engine, Map<string, AbortController>>();
-const runningOf = (e: Engine): Map<string, AbortController> => running.get(e) ?? (running.set(e, new Map()), running.get(e)!);
-
-const PROGRESS_EVERY_MS = 100;
+/** Exports running under an id, so `reports.cancel` can stop them. */
+const exports = cancellableJobs('export');
 
 /** `export.progress` for one export: each new phase at once, rows at most every 100 ms. */
 function progressEmitter(e: Engine, exportId: string | undefined): (p: ExportProgress | { phase: 'preparing'; rows: 0; total: null }) => void {
@@ -86,29 +84,21 @@ export const reportHandlers: { [K in keyof ApiResults & `reports.${string}`]: H<
       throw new QuarryError('invalid_input', `reports.export: a ${a.format} export needs a path (only ${textFormats.join(', ')} come back as text)`);
     }
     const file = a.path ? checkPath(a.path, a.format) : null;
-    const exports = runningOf(e);
-    if (a.exportId && exports.has(a.exportId)) throw new QuarryError('conflict', `an export with id ${a.exportId} is already running`);
-    const abort = new AbortController();
-    if (a.exportId) exports.set(a.exportId, abort);
     const progress = progressEmitter(e, a.exportId);
-    try {
+    return exports.run(e, a.exportId, (signal) => {
       progress({ phase: 'preparing', rows: 0, total: null });
-      return await withReportDeps(e, target, async (deps) => {
+      return withReportDeps(e, target, async (deps) => {
         if (!file) {
           const { text, outcome } = renderText(deps, target, a.format as TextFormat);
           return { ...outcome, path: null, bytes: Buffer.byteLength(text), text };
         }
-        const written = await exportToFile(deps, target, a.format, file, { timeColumn: a.timeColumn, signal: abort.signal, onProgress: progress });
+        const written = await exportToFile(deps, target, a.format, file, { timeColumn: a.timeColumn, signal, onProgress: progress });
         return { ...written, text: null };
-      }, abort.signal);
-    } finally {
-      if (a.exportId) exports.delete(a.exportId);
-    }
+      }, signal);
+    });
   },
   'reports.cancel': (e, a) => {
-    const abort = runningOf(e).get(a.exportId);
-    if (!abort) return { cancelled: false };
-    abort.abort();
+    if (!exports.cancel(e, a.exportId)) return { cancelled: false };
     e.events.emit('export.progress', { exportId: a.exportId, phase: 'cancelling', rows: 0, total: null } satisfies ExportProgressEvent);
     return { cancelled: true };
   },
