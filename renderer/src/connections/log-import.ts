@@ -1,11 +1,9 @@
-import type { LogFormat } from '../../../connectors/sources/local/import/log-importer.js';
+import { formatByExtension, isValidTableName, type LogFormat } from '../../../connectors/sources/local/import/log-names.js';
 import type { OpenPathRequest } from '../../../electron/ipc/channels.js';
 import type { LogImportProgressEvent } from '../../../engine/api.js';
 import { formatCount } from '../shared/format.js';
 
-/** What the importer accepts as a table name (connectors/sources/local/import/log-importer.ts). */
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RESERVED = /^(_quarry|sqlite_)/i;
+export { formatByExtension, isValidTableName };
 
 export const formatChoices: Array<{ value: LogFormat | 'auto'; label: string }> = [
   { value: 'auto', label: 'Automatic (from the file name)' },
@@ -33,10 +31,6 @@ export function fileNameOf(file: string): string {
   return file.split(/[\\/]/).pop() ?? file;
 }
 
-export function isValidTableName(name: string): boolean {
-  return TABLE_NAME.test(name) && !RESERVED.test(name);
-}
-
 /** A table name the importer accepts, from a file name: "SigninLogs 2026-01.csv.gz" -> "SigninLogs_2026_01". */
 export function tableNameFromFile(file: string): string {
   const stem = fileNameOf(file)
@@ -53,15 +47,6 @@ export function tableNameFromFile(file: string): string {
   if (!name) return 'Logs';
   if (!isValidTableName(name)) name = `Logs_${name}`; // starts with a digit, or sqlite_…
   return name;
-}
-
-/** The format the importer picks by itself, from the name alone (a .json file is JSON Lines if it starts with "{"). */
-export function formatByExtension(file: string): LogFormat {
-  const name = file.toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.tsv') || name.endsWith('.tab')) return 'tsv';
-  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
-  if (name.endsWith('.json')) return 'json';
-  return 'csv';
 }
 
 export function automaticFormatText(file: string | null): string {

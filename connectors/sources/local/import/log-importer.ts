@@ -12,7 +12,9 @@ import { JsonArrayReader, JsonLinesReader, JsonSyntaxError } from './json-record
 import { jsonToStored, planJsonColumn, planTextColumn, type ColumnPlan } from './infer.js';
 import { detectTimestampFormat } from './timestamps.js';
 
-export type LogFormat = 'csv' | 'tsv' | 'jsonl' | 'json';
+import { formatByExtension, isValidTableName, type LogFormat } from './log-names.js';
+
+export type { LogFormat };
 
 export interface LogImportOptions {
   file: string;
@@ -39,7 +41,6 @@ export interface LogImportResult {
   columns: Array<{ name: string; type: ColumnType }>;
 }
 
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Where a bad record is: "file:line: message". */
 class ImportRecordError extends Error {
@@ -54,7 +55,7 @@ class ImportRecordError extends Error {
  * that fails at its last line leaves the database exactly as it was.
  */
 export async function importLogFile(db: Database.Database, opts: LogImportOptions): Promise<LogImportResult> {
-  if (!TABLE_NAME.test(opts.table) || /^(_quarry|sqlite_)/i.test(opts.table)) {
+  if (!isValidTableName(opts.table)) {
     throw new QuarryError('invalid_input', `invalid table name "${opts.table}": use letters, digits and _ (not starting with a digit)`);
   }
   const stat = fs.statSync(opts.file, { throwIfNoEntry: false });
@@ -101,22 +102,18 @@ export async function importLogFile(db: Database.Database, opts: LogImportOption
 }
 
 export function detectFormat(file: string): LogFormat {
-  const name = file.toLowerCase().replace(/\.gz$/, '');
-  if (name.endsWith('.tsv') || name.endsWith('.tab')) return 'tsv';
-  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
-  if (name.endsWith('.json')) {
-    // Many tools write JSON Lines with a .json name: look at the first character.
-    const fd = fs.openSync(file, 'r');
-    try {
-      const head = Buffer.alloc(256);
-      const n = fs.readSync(fd, head, 0, 256, 0);
-      const text = /\.gz$/i.test(file) ? '' : head.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-      return text.startsWith('{') ? 'jsonl' : 'json';
-    } finally {
-      fs.closeSync(fd);
-    }
+  const byName = formatByExtension(file);
+  if (byName !== 'json') return byName;
+  // Many tools write JSON Lines with a .json name: look at the first character.
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(256);
+    const n = fs.readSync(fd, head, 0, 256, 0);
+    const text = /\.gz$/i.test(file) ? '' : head.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    return text.startsWith('{') ? 'jsonl' : 'json';
+  } finally {
+    fs.closeSync(fd);
   }
-  return 'csv';
 }
 
 interface RecordReader {
